@@ -1,0 +1,1 @@
+"""Agents decide: planner, recaptioner, editor, and the LangGraph graph that runs them."""

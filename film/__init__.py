@@ -1,0 +1,63 @@
+"""The film's domain language: pure pydantic types, no I/O.
+
+Everything else in storyreel speaks these types; this package imports nothing of ours.
+"""
+
+from film.camera import Angle, Camera, Direction, Easing, Movement, ShotSize
+from film.errors import BadInput, RenderFailure, StoryreelError
+from film.hashing import stable_hash
+from film.physics import Gravity, Medium, MotionAction, MotionEvent, Physics, Weather
+from film.plan import (
+    ASPECTS,
+    Aspect,
+    Character,
+    DialogueLine,
+    FilmPlan,
+    Performance,
+    Scene,
+    Shot,
+    TimeOfDay,
+    frame_size,
+)
+from film.render import RenderSpec, Take
+from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
+from film.timeline import Clip, SubtitleCue, TitleCard, Timeline
+
+__all__ = [
+    "ASPECTS",
+    "Angle",
+    "Aspect",
+    "Assembler",
+    "BadInput",
+    "Camera",
+    "Character",
+    "Clip",
+    "DialogueLine",
+    "Direction",
+    "Easing",
+    "FilmPlan",
+    "Gravity",
+    "Medium",
+    "MotionAction",
+    "MotionEvent",
+    "Movement",
+    "Performance",
+    "Physics",
+    "ProgressFn",
+    "RenderFailure",
+    "RenderSpec",
+    "Renderer",
+    "Scene",
+    "Shot",
+    "ShotSize",
+    "StoryreelError",
+    "SubtitleCue",
+    "Take",
+    "TakeLibrary",
+    "TimeOfDay",
+    "Timeline",
+    "TitleCard",
+    "Weather",
+    "frame_size",
+    "stable_hash",
+]

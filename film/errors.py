@@ -1,0 +1,30 @@
+"""One error family, so the CLI can turn any of them into one red line and an exit code."""
+
+from __future__ import annotations
+
+
+class StoryreelError(Exception):
+    """Base of every error storyreel raises on purpose. `exit_code` is what the CLI returns."""
+
+    exit_code = 1
+
+
+class BadInput(StoryreelError):
+    """The user gave us something we cannot use; the message names the field and the value."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, value: object, why: str) -> None:
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        super().__init__(f"{field}={shown}: {why}")
+        self.field = field
+        self.value = value
+        self.why = why
+
+
+class RenderFailure(StoryreelError):
+    """An engine or the assembler could not produce media (ffmpeg failed, model missing...)."""
+
+    exit_code = 1

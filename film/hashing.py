@@ -1,0 +1,21 @@
+"""Stable content hashes: the same content gives the same key on every machine and run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no whitespace, so equal content always serialises equally."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def stable_hash(value: Any) -> str:
+    """sha256 of the canonical JSON; used as cache key for specs and plans."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()

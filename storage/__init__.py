@@ -1,0 +1,1 @@
+"""Storage remembers: runs, plans, takes and a content-addressed asset store."""

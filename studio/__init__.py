@@ -1,0 +1,1 @@
+"""The studio wires the rooms together and faces the user: CLI, settings, use cases."""
