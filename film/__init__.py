@@ -21,7 +21,7 @@ from film.plan import (
 )
 from film.render import RenderSpec, Take
 from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
-from film.timeline import Clip, SubtitleCue, TitleCard, Timeline
+from film.timeline import Clip, SubtitleCue, Timeline, TitleCard
 
 __all__ = [
     "ASPECTS",
