@@ -1,0 +1,77 @@
+"""Opening the database: one Engine per process, short sessions per unit of work.
+
+The URL is always a parameter, so the same code runs on a local SQLite file today and on
+PostgreSQL later; only SQLite gets connection tweaks, because renders write from threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, create_engine
+
+from storage.tables import metadata
+
+DATABASE_FILE = "storyreel.db"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url_for(home: Path) -> str:
+    """The default database of a storyreel home folder: an SQLite file inside it."""
+    return f"sqlite:///{(Path(home) / DATABASE_FILE).resolve()}"
+
+
+def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers run while a render thread writes; the busy timeout makes writers wait
+    for each other instead of failing; foreign keys behave as on PostgreSQL."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def open_database(url: str, *, echo: bool = False) -> Engine:
+    """Create the engine for `url` and make sure every table exists.
+
+    Creating tables here is the foundation's schema step; migrations (alembic) replace it
+    once PostgreSQL arrives.
+    """
+    parsed = make_url(url)
+    connect_args: dict[str, Any] = {}
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, connect_args=connect_args)
+    if is_sqlite:
+        event.listen(engine, "connect", _tune_sqlite)
+    metadata.create_all(engine)
+    return engine
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit if the block succeeds, roll back if it raises.
+
+    `expire_on_commit=False` keeps returned rows readable after the session closes, which is
+    what callers in other threads and the CLI expect.
+    """
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,194 @@
+"""The tables storage keeps: runs, plan versions, shot records, takes and assets.
+
+One module, full-stack-fastapi-template style: `XBase` holds the fields a caller may set,
+`XCreate` is what a use case passes in, `X(table=True)` is the row. Column types stay portable
+(no SQLite-only types) so the same models run on PostgreSQL later.
+"""
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Literal, get_args
+
+from sqlalchemy import BigInteger, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from film import FilmPlan
+
+RunStatus = Literal["planning", "rendering", "assembling", "done", "failed", "interrupted"]
+RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
+FINISHED_STATUSES: frozenset[str] = frozenset({"done", "failed"})
+
+metadata = SQLModel.metadata
+"""All storyreel tables; `open_database` creates them, alembic will target this later."""
+
+
+def utc_now() -> datetime:
+    """Now, timezone-aware in UTC: naive datetimes are ambiguous once a DB leaves this machine."""
+    return datetime.now(UTC)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A short, sortable, human-typeable id such as `r-20261124-1a2b3c`."""
+    day = (now or utc_now()).astimezone(UTC).strftime("%Y%m%d")
+    return f"r-{day}-{secrets.token_hex(3)}"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware UTC.
+
+    PostgreSQL's timestamptz already does this; SQLite stores text without a zone, so we
+    normalise to UTC on the way in and re-attach UTC on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: storage keeps timezone-aware UTC only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --- runs -------------------------------------------------------------------------------------
+
+
+class RunBase(SQLModel):
+    """What a run was asked to make: the brief and the knobs that shape the film."""
+
+    brief: str = Field(sa_type=Text)
+    title: str = Field(default="", max_length=200)
+    engine: str = Field(default="previz", max_length=40)
+    aspect: str = Field(default="16:9", max_length=8)
+    duration_s: float = Field(gt=0)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, sa_type=BigInteger)
+    style: str = Field(default="cinematic", max_length=200)
+    out_dir: str = Field(max_length=1000)
+
+
+class RunCreate(RunBase):
+    """Fields a use case passes to `create_run`; validated, unlike table rows."""
+
+
+class Run(RunBase, table=True):
+    """One attempt to turn a brief into a film, from planning to the finished file."""
+
+    __tablename__ = "run"
+
+    id: str = Field(default_factory=new_run_id, primary_key=True, max_length=40)
+    status: RunStatus = Field(default="planning", sa_type=String(16), index=True)
+    film_path: str | None = Field(default=None, max_length=1000)
+    error: str | None = Field(default=None, sa_type=Text)
+    pid: int | None = Field(default=None, description="OS process working on the run, if any")
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=True)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class RunPublic(RunBase):
+    """A run as shown to users (CLI table, later the API)."""
+
+    id: str
+    status: RunStatus
+    film_path: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- plans and their shots --------------------------------------------------------------------
+
+
+class PlanVersion(SQLModel, table=True):
+    """One saved FilmPlan of a run. Revisions add versions; nothing is overwritten."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("run_id", "version", name="uq_plan_version_run_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True, max_length=40)
+    version: int = Field(ge=1)
+    plan_json: str = Field(sa_type=Text)
+    plan_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+    def film_plan(self) -> FilmPlan:
+        """The stored plan as the domain type (validated again, so a bad row fails loudly)."""
+        return FilmPlan.model_validate_json(self.plan_json)
+
+
+class ShotRecord(SQLModel, table=True):
+    """A shot of one plan version, and (once known) the spec and take that made it."""
+
+    __tablename__ = "shot_record"
+    __table_args__ = (
+        UniqueConstraint("run_id", "version", "position", name="uq_shot_record_position"),
+        Index("ix_shot_record_run_version", "run_id", "version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", max_length=40)
+    version: int = Field(ge=1)
+    position: int = Field(ge=0)
+    shot_id: str = Field(max_length=40)
+    spec_hash: str | None = Field(default=None, max_length=64)
+    take_spec_hash: str | None = Field(default=None, max_length=64)
+
+
+# --- takes and the files behind them ----------------------------------------------------------
+
+
+class Asset(SQLModel, table=True):
+    """A file in the content-addressed store; `path` is relative to the store root so the
+    store can move between machines."""
+
+    __tablename__ = "asset"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    path: str = Field(max_length=1000)
+    size: int = Field(ge=0, sa_type=BigInteger)
+    media_type: str = Field(default="application/octet-stream", max_length=100)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class TakeRecord(SQLModel, table=True):
+    """A rendered take, keyed by its RenderSpec hash: same spec, same take, never rendered twice."""
+
+    __tablename__ = "take_record"
+
+    spec_hash: str = Field(primary_key=True, max_length=64)
+    shot_id: str = Field(max_length=40, index=True)
+    engine: str = Field(max_length=40)
+    asset_sha256: str = Field(foreign_key="asset.sha256", index=True, max_length=64)
+    frames: int = Field(ge=1)
+    fps: int = Field(ge=1)
+    width: int
+    height: int
+    render_s: float = 0.0
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+__all__ = [
+    "FINISHED_STATUSES",
+    "RUN_STATUSES",
+    "Asset",
+    "PlanVersion",
+    "Run",
+    "RunBase",
+    "RunCreate",
+    "RunPublic",
+    "RunStatus",
+    "ShotRecord",
+    "TakeRecord",
+    "UTCDateTime",
+    "metadata",
+    "new_run_id",
+    "utc_now",
+]

@@ -1,0 +1,182 @@
+"""`storyreel` command line: make, plan, render, runs, show, schema.
+
+Every StoryreelError becomes one red line; bad input exits 2, failures 1, Ctrl-C 130.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from film import FilmPlan, StoryreelError
+from studio import make as usecases
+from studio.settings import Settings
+
+app = typer.Typer(
+    help="storyreel: turn a story brief into a finished film.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BriefArg = Annotated[str | None, typer.Argument(help="The story brief, in any language and form.")]
+BriefFile = Annotated[
+    Path | None, typer.Option("--brief-file", "-f", help="Read the brief from a UTF-8 text file.")
+]
+Duration = Annotated[
+    float | None, typer.Option("--duration", "-d", help="Film length in seconds (2-1800).")
+]
+AspectOpt = Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")]
+StyleOpt = Annotated[str | None, typer.Option("--style", help="Look of the film, e.g. 'noir'.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Same brief + seed gives the same film.")]
+TitleOpt = Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")]
+EngineOpt = Annotated[str | None, typer.Option("--engine", help="Render engine (default: previz).")]
+
+
+def friendly(fn: F) -> F:
+    """Turn our errors into one red line and an exit code instead of a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoryreelError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            console.print("[yellow]interrupted[/]: no partial files were left at final paths")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _request(
+    brief: str | None, brief_file: Path | None, duration: float | None, aspect: str,
+    style: str | None, seed: int, title_card: bool, settings: Settings,
+) -> usecases.FilmRequest:
+    return usecases.FilmRequest.from_cli(
+        brief=brief, brief_file=brief_file, duration_s=duration, aspect=aspect,
+        style=style, seed=seed, title_card=title_card, settings=settings,
+    )
+
+
+@app.command()
+@friendly
+def make(
+    brief: BriefArg = None,
+    brief_file: BriefFile = None,
+    duration: Duration = None,
+    aspect: AspectOpt = "16:9",
+    style: StyleOpt = None,
+    seed: SeedOpt = 0,
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")] = None,
+    title_card: TitleOpt = True,
+    engine: EngineOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Plan, render and cut a film from a brief. Prints the film's path."""
+    settings = Settings()
+    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
+    result = usecases.make_film(
+        request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet
+    )
+    console.print(result.summary())
+    out.print(str(result.film_path), highlight=False, soft_wrap=True)
+
+
+@app.command()
+@friendly
+def plan(
+    brief: BriefArg = None,
+    brief_file: BriefFile = None,
+    duration: Duration = None,
+    aspect: AspectOpt = "16:9",
+    style: StyleOpt = None,
+    seed: SeedOpt = 0,
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the plan JSON.")
+    ] = Path("plan.json"),
+    title_card: TitleOpt = True,
+) -> None:
+    """Write the shot list (plan JSON) only; edit it, then `storyreel render` it."""
+    settings = Settings()
+    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
+    path = usecases.write_plan(request, out_file)
+    out.print(str(path), highlight=False, soft_wrap=True)
+
+
+@app.command()
+@friendly
+def render(
+    plan_file: Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")],
+    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")] = None,
+    engine: EngineOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Render and cut a film from an existing plan JSON."""
+    settings = Settings()
+    result = usecases.render_plan(
+        plan_file, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet
+    )
+    console.print(result.summary())
+    out.print(str(result.film_path), highlight=False, soft_wrap=True)
+
+
+@app.command()
+@friendly
+def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.")] = 20) -> None:
+    """List recent runs, newest first."""
+    table = Table("run", "status", "title", "engine", "length", "created", "film")
+    for run in usecases.recent_runs(Settings(), limit=limit):
+        table.add_row(
+            run.id, run.status, run.title or "", run.engine, f"{run.duration_s:g}s",
+            run.created_at.strftime("%Y-%m-%d %H:%M"), run.film_path or "",
+        )
+    out.print(table)
+
+
+@app.command()
+@friendly
+def show(run_id: Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]) -> None:
+    """Show one run: its status, plan and shots."""
+    run, plan = usecases.run_details(Settings(), run_id)
+    out.print(f"[bold]{run.id}[/]  {run.status}  {run.title or ''}")
+    out.print(f"brief: {run.brief[:200]}", highlight=False)
+    if run.film_path:
+        out.print(f"film: {run.film_path}", highlight=False)
+    if run.error:
+        out.print(f"[red]error:[/] {run.error}", highlight=False)
+    if plan is not None:
+        _print_shots(plan)
+
+
+def _print_shots(plan: FilmPlan) -> None:
+    table = Table("shot", "scene", "length", "camera", "description")
+    for shot in plan.shots:
+        table.add_row(
+            shot.id, shot.scene_id, f"{shot.frames / plan.fps:.2f}s", shot.camera.label(),
+            shot.description[:70],
+        )
+    out.print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the FilmPlan JSON Schema."""
+    sys.stdout.write(json.dumps(FilmPlan.model_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    app()

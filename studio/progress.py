@@ -1,0 +1,100 @@
+"""Rich progress for a run: one bar per stage, one row per shot while it renders.
+
+Events arrive from render threads, so everything here goes through Rich's thread-safe Progress.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+STAGES = ("plan", "recaption", "render", "edit", "assemble")
+
+
+class RunProgress:
+    """Turns the graph's events into bars; counts rendered vs reused takes for the summary."""
+
+    def __init__(self, console: Console, *, enabled: bool = True) -> None:
+        self.console = console
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not enabled,
+            transient=False,
+        )
+        self._stages: dict[str, TaskID] = {}
+        self._shots: dict[str, TaskID] = {}
+        self._lock = threading.Lock()
+        self.rendered: list[str] = []
+        self.reused: list[str] = []
+
+    def __enter__(self) -> RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.progress.stop()
+
+    def _stage(self, stage: str, total: int) -> TaskID:
+        with self._lock:
+            if stage not in self._stages:
+                self._stages[stage] = self.progress.add_task(stage, total=max(total, 1))
+            return self._stages[stage]
+
+    def __call__(self, event: Any) -> None:
+        """Receive one agents.Event (stage, shot_id, done, total, cached, message)."""
+        stage, shot_id = event.stage, event.shot_id
+        if stage == "render" and shot_id:
+            self._render_event(event)
+            return
+        task = self._stage(stage, event.total)
+        self.progress.update(task, completed=event.done, total=max(event.total, 1))
+        if event.message:
+            self.progress.update(task, description=f"{stage}: {event.message}"[:28])
+
+    def _render_event(self, event: Any) -> None:
+        shot_id: str = event.shot_id
+        if event.cached:
+            with self._lock:
+                self.reused.append(shot_id)
+            self._advance_render_stage()
+            return
+        with self._lock:
+            row = self._shots.get(shot_id)
+            if row is None:
+                row = self.progress.add_task(f"  shot {shot_id}", total=max(event.total, 1))
+                self._shots[shot_id] = row
+        self.progress.update(row, completed=event.done, total=max(event.total, 1))
+        if event.total and event.done >= event.total and not event.message:
+            return
+        if event.message == "done":
+            self.progress.update(row, visible=False)
+            with self._lock:
+                self.rendered.append(shot_id)
+            self._advance_render_stage()
+
+    def _advance_render_stage(self) -> None:
+        task = self._stages.get("render")
+        if task is not None:
+            self.progress.advance(task)
+
+    def expect_shots(self, count: int) -> None:
+        self._stage("render", count)

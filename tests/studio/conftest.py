@@ -1,0 +1,33 @@
+"""Run the real `storyreel` CLI in a subprocess, with its home and outputs in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def studio_env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["STORYREEL_HOME"] = str(tmp_path / "home")
+    env["STORYREEL_OUT_ROOT"] = str(tmp_path / "out")
+    env["COLUMNS"] = "200"
+    return env
+
+
+@pytest.fixture
+def cli(studio_env: dict[str, str], tmp_path: Path) -> Cli:
+    def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "studio", *args], env=studio_env, cwd=tmp_path,
+            capture_output=True, text=True, timeout=timeout,
+        )
+
+    return run
