@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from storage.tables import metadata
@@ -46,13 +47,15 @@ def open_database(url: str, *, echo: bool = False) -> Engine:
     once PostgreSQL arrives.
     """
     parsed = make_url(url)
-    connect_args: dict[str, Any] = {}
+    options: dict[str, Any] = {}
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
-        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, echo=echo, connect_args=connect_args)
+        else:  # one shared connection, or every thread would see its own empty database
+            options["poolclass"] = StaticPool
+    engine = create_engine(url, echo=echo, **options)
     if is_sqlite:
         event.listen(engine, "connect", _tune_sqlite)
     metadata.create_all(engine)

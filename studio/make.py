@@ -20,7 +20,10 @@ from film import BadInput, FilmPlan, StoryreelError
 from storage import (
     AssetStore,
     Run,
+    RunCreate,
     StoredTakeLibrary,
+    checkpoint_path_for,
+    checkpointer_scope,
     create_run,
     get_run,
     latest_plan,
@@ -29,7 +32,7 @@ from storage import (
     save_plan_version,
     session_scope,
     set_run_status,
-    sqlite_checkpointer,
+    new_run_id,
 )
 from storage.db import database_url_for
 from studio import inputs
@@ -141,17 +144,21 @@ def _run(
     engine_name = engine or settings.engine
     renderer = renderer_for(engine_name)
     settings.home.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id()
+    film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
     db = open_database(database_url_for(settings.home))
     with session_scope(db) as session:
-        run = create_run(
-            session=session, brief=brief, engine=engine_name, aspect=request.aspect,
-            duration_s=request.duration_s, seed=request.seed, style=request.style,
-            out_dir="", pid=os.getpid(),
+        create_run(
+            session=session,
+            run_create=RunCreate(
+                brief=brief, engine=engine_name, aspect=request.aspect, duration_s=request.duration_s,
+                seed=request.seed, style=request.style, out_dir=str(film_dir.resolve()),
+            ),
+            run_id=run_id,
         )
-        run_id = run.id
-    film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
-    with session_scope(db) as session:
-        set_run_status(session=session, run_id=run_id, status="planning", out_dir=str(film_dir.resolve()))
+        set_run_status(session=session, run_id=run_id, status="planning", pid=os.getpid())
+        if "plan" in state:
+            _remember_plan(session, run_id, FilmPlan.model_validate(state["plan"]))
     progress = RunProgress(console or Console(stderr=True), enabled=not quiet)
     context = StudioContext(
         renderer=renderer,
@@ -169,7 +176,7 @@ def _run(
     stage_s: dict[str, float] = {}
     final: dict[str, Any] = {}
     try:
-        with sqlite_checkpointer(settings.checkpoint_path) as saver, progress:
+        with checkpointer_scope(checkpoint_path_for(settings.home)) as saver, progress:
             graph = build_graph(checkpointer=saver)
             last = started
             for update in graph.stream(state, config, context=context, stream_mode="updates"):
@@ -180,16 +187,16 @@ def _run(
                     _on_update(db, run_id, node, delta or {})
             final = graph.get_state(config).values
     except KeyboardInterrupt:
-        _set_status(db, run_id, "interrupted", error="interrupted by the user")
+        _set_status(db, run_id, "interrupted", error="interrupted by the user", pid=None)
         raise
     except StoryreelError as exc:
-        _set_status(db, run_id, "failed", error=str(exc))
+        _set_status(db, run_id, "failed", error=str(exc), pid=None)
         raise
     except Exception as exc:
-        _set_status(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}")
+        _set_status(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}", pid=None)
         raise
     film_path = Path(final["film_path"])
-    _set_status(db, run_id, "done", film_path=str(film_path))
+    _set_status(db, run_id, "done", film_path=str(film_path), pid=None)
     return FilmResult(
         run_id=run_id, film_path=film_path, plan=FilmPlan.model_validate(final["plan"]),
         rendered=progress.rendered, reused=progress.reused,
@@ -200,12 +207,15 @@ def _run(
 def _on_update(db: Any, run_id: str, node: str, delta: dict[str, Any]) -> None:
     """Remember what the graph produced as it goes: plan versions, then the stage."""
     if node == "plan" and "plan" in delta:
-        plan = FilmPlan.model_validate(delta["plan"])
         with session_scope(db) as session:
-            save_plan_version(session=session, run_id=run_id, plan=plan)
-            set_run_status(session=session, run_id=run_id, status="rendering", title=plan.title)
+            _remember_plan(session, run_id, FilmPlan.model_validate(delta["plan"]))
     elif node == "edit":
         _set_status(db, run_id, "assembling")
+
+
+def _remember_plan(session: Any, run_id: str, plan: FilmPlan) -> None:
+    save_plan_version(session=session, run_id=run_id, plan=plan)
+    set_run_status(session=session, run_id=run_id, status="rendering", title=plan.title)
 
 
 def _set_status(db: Any, run_id: str, status: str, **extra: Any) -> None:

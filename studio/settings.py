@@ -21,14 +21,6 @@ class Settings(BaseSettings):
     style: str = Field(default="cinematic", description="look of the film when --style is not given")
 
     @property
-    def database_path(self) -> Path:
-        return self.home / "storyreel.db"
-
-    @property
-    def checkpoint_path(self) -> Path:
-        return self.home / "checkpoints.db"
-
-    @property
     def asset_root(self) -> Path:
         return self.home / "assets"
 

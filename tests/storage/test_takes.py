@@ -1,0 +1,103 @@
+"""StoredTakeLibrary: the film.studio.TakeLibrary that the agents' graph is given."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from film import Take, TakeLibrary
+from storage import (
+    Asset,
+    AssetStore,
+    StoredTakeLibrary,
+    TakeRecord,
+    find_take,
+    record_take,
+    session_scope,
+)
+from tests.storage.factories import make_take, spec_hash_of
+
+
+def test_keep_then_find_round_trip(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    library: TakeLibrary = StoredTakeLibrary(engine, store)
+    fresh = make_take(tmp_path, "sh1", b"rendered frames")
+
+    kept = library.keep(fresh)
+    found = library.find(fresh.spec_hash)
+
+    assert not Path(fresh.path).exists()
+    assert Path(kept.path).is_relative_to(store.root)
+    assert Path(kept.path).read_bytes() == b"rendered frames"
+    assert kept.asset_sha256 and not kept.cached
+    assert found is not None
+    assert found == kept.model_copy(update={"cached": True})
+    assert library.find(spec_hash_of("never rendered")) is None
+
+
+def test_find_is_none_when_the_file_vanished(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    library = StoredTakeLibrary(engine, store)
+    kept = library.keep(make_take(tmp_path, "sh1", b"soon gone"))
+    Path(kept.path).unlink()
+
+    assert library.find(kept.spec_hash) is None
+    with session_scope(engine) as session:
+        assert find_take(session=session, spec_hash=kept.spec_hash) is not None
+
+    rerendered = library.keep(make_take(tmp_path, "sh1", b"soon gone"))
+    assert library.find(kept.spec_hash) == rerendered.model_copy(update={"cached": True})
+
+
+def test_record_take_is_idempotent(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    take = make_take(tmp_path, "sh1", b"once")
+    stored = store.put_file(Path(take.path))
+    for _ in range(2):
+        with session_scope(engine) as session:
+            row = record_take(session=session, take=take, asset=stored)
+            assert (row.spec_hash, row.asset_sha256) == (take.spec_hash, stored.sha256)
+    with session_scope(engine) as session:
+        assert len(session.exec(select(TakeRecord)).all()) == 1
+        (asset,) = session.exec(select(Asset)).all()
+    assert (asset.path, asset.size, asset.media_type) == (stored.relative, 4, "video/mp4")
+
+
+def test_concurrent_keep_from_four_threads(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    """Render threads keep at once: two share content, two share a spec (a re-run race)."""
+    library = StoredTakeLibrary(engine, store)
+    takes = [
+        make_take(tmp_path, "sh0", b"A" * 50_000),
+        make_take(tmp_path, "sh1", b"A" * 50_000),
+        make_take(tmp_path, "sh2", b"B" * 50_000, spec="sh2"),
+        make_take(tmp_path, "sh2-rerun", b"B" * 50_000, spec="sh2"),
+    ]
+    barrier = threading.Barrier(len(takes))
+    results: dict[int, Take] = {}
+    errors: list[BaseException] = []
+
+    def keep(index: int) -> None:
+        try:
+            barrier.wait(timeout=5)
+            results[index] = library.keep(takes[index])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=keep, args=(i,)) for i in range(len(takes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert errors == []
+    assert len(results) == 4
+    assert results[0].path == results[1].path
+    assert results[2].path == results[3].path
+    for take in takes:
+        assert not Path(take.path).exists()
+        found = library.find(take.spec_hash)
+        assert found is not None and Path(found.path).is_file()
+    with session_scope(engine) as session:
+        assert len(session.exec(select(TakeRecord)).all()) == 3
+        assert len(session.exec(select(Asset)).all()) == 2
+    assert sorted(p.name.startswith(".") for p in store.root.rglob("*") if p.is_file()) == [False, False]
