@@ -1,0 +1,257 @@
+"""ffmpeg in one place: the shared H.264 settings, an atomic frame writer, and a probe.
+
+Every encode in storyreel (previz takes, title cards, trimmed clips) uses `H264_ARGS`, so the
+assembler can join them with the concat demuxer and `-c copy` instead of re-encoding the film.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+import imageio_ffmpeg
+import numpy as np
+
+from film import RenderFailure
+
+# fmt: off
+H264_ARGS: tuple[str, ...] = (
+    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-profile:v", "high",
+    "-preset", "veryfast", "-crf", "20",
+    "-g", "48", "-keyint_min", "48", "-sc_threshold", "0",  # a fixed GOP, no scene-cut keyframes
+    # A fixed thread count keeps the bitstream the same on every machine; mbtree=0 because
+    # macroblock-tree with frame threads made x264 non-deterministic here; stitchable keeps
+    # SPS/PPS independent of content so takes concatenate with stream copy.
+    "-threads", "2", "-x264-params", "stitchable=1:mbtree=0",
+    "-movflags", "+faststart",
+)
+# fmt: on
+"""The one set of encoder arguments every storyreel encode uses (placed after the inputs)."""
+
+_STDERR_TAIL_LINES = 12
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary shipped with imageio-ffmpeg (there is no system ffmpeg/ffprobe)."""
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def part_path(dest: Path) -> Path:
+    """Temp name next to `dest` (same folder, so `os.replace` is atomic); keeps the suffix so
+    ffmpeg still picks the right muxer."""
+    return dest.with_name(dest.stem + ".part" + dest.suffix)
+
+
+def _tail(text: str, lines: int = _STDERR_TAIL_LINES) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def run_ffmpeg(args: list[str], what: str) -> str:
+    """Run ffmpeg with `args`; return its stderr, or raise RenderFailure with the last lines of it."""
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-y", *args]
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+    if proc.returncode != 0:
+        raise RenderFailure(f"ffmpeg failed to {what} (exit {proc.returncode}):\n{_tail(proc.stderr)}")
+    return proc.stderr
+
+
+class FrameWriter:
+    """Pipes RGB24 frames into ffmpeg; the file appears at `dest` only if every frame made it.
+
+    On an exception (KeyboardInterrupt included) ffmpeg is killed, the temp file removed and
+    the exception re-raised, so a half-written take can never be mistaken for a finished one.
+    """
+
+    def __init__(self, dest: Path, width: int, height: int, fps: int) -> None:
+        self.dest = Path(dest)
+        self.tmp = part_path(self.dest)
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.out_width = width + width % 2  # yuv420p needs even sizes; odd frames get one padded edge
+        self.out_height = height + height % 2
+        self.frames = 0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+
+    def __enter__(self) -> Self:
+        self.dest.parent.mkdir(parents=True, exist_ok=True)
+        self._stderr = tempfile.TemporaryFile()
+        cmd = [
+            ffmpeg_exe(),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-s",
+            f"{self.width}x{self.height}",
+            "-framerate",
+            str(self.fps),
+            "-i",
+            "pipe:0",
+            "-an",
+        ]
+        if (self.out_width, self.out_height) != (self.width, self.height):
+            cmd += ["-vf", f"pad={self.out_width}:{self.out_height}:0:0"]
+        cmd += [*H264_ARGS, "-f", "mp4", str(self.tmp)]
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+        )
+        return self
+
+    def write(self, frame: np.ndarray) -> None:
+        """Append one (height, width, 3) uint8 frame."""
+        if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
+            raise ValueError(
+                f"frame must be uint8 of shape {(self.height, self.width, 3)}, "
+                f"got {frame.dtype} {frame.shape}"
+            )
+        assert self._proc is not None and self._proc.stdin is not None, "use FrameWriter as a context manager"
+        try:
+            self._proc.stdin.write(np.ascontiguousarray(frame).data)
+        except BrokenPipeError:
+            self._proc.wait()
+            raise RenderFailure(
+                f"ffmpeg stopped while encoding {self.dest.name}:\n{self._stderr_tail()}"
+            ) from None
+        self.frames += 1
+
+    def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
+        self._stderr.seek(0)
+        return _tail(self._stderr.read().decode("utf-8", "replace"))
+
+    def _abort(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            with contextlib.suppress(OSError):
+                if self._proc.stdin is not None:
+                    self._proc.stdin.close()
+            self._proc.wait()
+        self.tmp.unlink(missing_ok=True)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc_type is not None:
+                self._abort()
+                return
+            assert self._proc is not None and self._proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):
+                self._proc.stdin.close()
+            code = self._proc.wait()
+            if code != 0 or self.frames == 0:
+                tail = self._stderr_tail() or "no frames were written"
+                self._abort()
+                raise RenderFailure(f"ffmpeg failed to encode {self.dest.name} (exit {code}):\n{tail}")
+            os.replace(self.tmp, self.dest)
+        except BaseException:
+            self._abort()
+            raise
+        finally:
+            if self._stderr is not None:
+                self._stderr.close()
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What a media file holds, measured by ffmpeg rather than trusted from a header."""
+
+    frames: int
+    fps: float
+    width: int
+    height: int
+    duration_s: float
+    has_audio: bool
+    codec: str = ""
+    profile: str = ""
+    pix_fmt: str = ""
+
+
+_VIDEO_RE = re.compile(
+    r"Stream #0:\d+[^:]*: Video: (?P<codec>\w+)(?: \((?P<profile>[^)]*)\))?[^,]*, (?P<pix>\w+)"
+    r"(?:\([^)]*\))?, (?P<w>\d+)x(?P<h>\d+)"
+)
+_FPS_RE = re.compile(r"Stream #0:\d+[^:]*: Video: .*?, (?P<fps>[\d.]+)(?P<k>k?) (?:fps|tbr)")
+_FRAME_RE = re.compile(r"frame=\s*(\d+)")
+
+
+def probe(path: Path) -> MediaInfo:
+    """Count the video packets of `path` by demuxing it with ffmpeg (there is no ffprobe here).
+
+    Stream copy to the null muxer reads every packet without decoding, so this is cheap even
+    for a whole film; `read_frames` decodes when pixels are needed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RenderFailure(f"cannot probe {path}: no such file")
+    err = run_ffmpeg(
+        ["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"], f"probe {path.name}"
+    )
+    video = _VIDEO_RE.search(err)
+    rate = _FPS_RE.search(err)
+    counts = _FRAME_RE.findall(err)
+    if video is None or rate is None or not counts:
+        raise RenderFailure(f"cannot probe {path.name}: no video stream found:\n{_tail(err)}")
+    fps = float(rate["fps"]) * (1000.0 if rate["k"] else 1.0)
+    frames = int(counts[-1])
+    return MediaInfo(
+        frames=frames,
+        fps=fps,
+        width=int(video["w"]),
+        height=int(video["h"]),
+        duration_s=frames / fps if fps else 0.0,
+        has_audio=re.search(r"Stream #0:\d+[^:]*: Audio:", err) is not None,
+        codec=video["codec"],
+        profile=video["profile"] or "",
+        pix_fmt=video["pix"],
+    )
+
+
+def read_frames(path: Path, start: int = 0, count: int | None = None) -> np.ndarray:
+    """Decode frames [start, start+count) of `path` as a (n, h, w, 3) uint8 array."""
+    info = probe(path)
+    vf = f"select=gte(n\\,{start})" if start else "null"
+    cmd = [
+        ffmpeg_exe(),
+        "-nostdin",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-vf",
+        vf,
+        "-fps_mode",
+        "passthrough",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+    ]
+    if count is not None:
+        cmd += ["-frames:v", str(count)]
+    proc = subprocess.run([*cmd, "pipe:1"], stdin=subprocess.DEVNULL, capture_output=True)
+    if proc.returncode != 0:
+        raise RenderFailure(
+            f"ffmpeg failed to decode {path.name}:\n{_tail(proc.stderr.decode('utf-8', 'replace'))}"
+        )
+    size = info.width * info.height * 3
+    n = len(proc.stdout) // size
+    return np.frombuffer(proc.stdout[: n * size], dtype=np.uint8).reshape(n, info.height, info.width, 3)
