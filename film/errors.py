@@ -16,8 +16,8 @@ class BadInput(StoryreelError):
 
     def __init__(self, field: str, value: object, why: str) -> None:
         shown = repr(value)
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
+        if len(shown) > 160:  # a 20,000-character brief must still be one readable line
+            shown = f"{shown[:100]}...{shown[-40:]} ({len(str(value))} chars)"
         super().__init__(f"{field}={shown}: {why}")
         self.field = field
         self.value = value

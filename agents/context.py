@@ -1,0 +1,67 @@
+"""Per-run context, passed at invoke time (`graph.invoke(state, config, context=StudioContext(...))`).
+
+It carries what the agents must not import — the renderer, the take library, the assembler — and
+the progress hook. It is not checkpointed: a resumed run gets a fresh one from the studio.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from agents.editor import Editor, HeuristicEditor
+from agents.planner import HeuristicPlanner, Planner
+from agents.recaptioner import HeuristicRecaptioner, Recaptioner
+from film import Assembler, Renderer, TakeLibrary
+
+Stage = Literal["plan", "recaption", "render", "edit", "assemble"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One progress report.
+
+    `shot_id` None: a stage-level event; `done`/`total` count the stage's steps (shots for
+    recaption, 0/N when render starts, 0/1 then 1/1 for plan, edit and assemble).
+    `shot_id` set: a per-shot event; for render `done`/`total` are frames of that shot, and the last
+    event of a shot has message "done" (rendered now) or `cached=True` (found in the take library).
+    Events may arrive from several render threads at once.
+    """
+
+    stage: Stage
+    shot_id: str | None = None
+    done: int = 0
+    total: int = 0
+    cached: bool = False
+    message: str = ""
+
+
+def _ignore(event: Event) -> None:
+    """Default report hook: progress is optional."""
+
+
+@dataclass
+class StudioContext:
+    """Everything a run needs from outside the agents room."""
+
+    renderer: Renderer
+    takes: TakeLibrary
+    assembler: Assembler
+    out_dir: Path
+    work_dir: Path
+    """Fresh takes are rendered here, as `{spec_hash}.mp4`, before the library moves them in."""
+    planner: Planner = field(default_factory=HeuristicPlanner)
+    recaptioner: Recaptioner = field(default_factory=HeuristicRecaptioner)
+    editor: Editor = field(default_factory=HeuristicEditor)
+    report: Callable[[Event], None] = _ignore
+    _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def tick(self, stage: Stage) -> int:
+        """Count one finished step of `stage` (thread-safe), for monotonic stage progress."""
+        with self._lock:
+            self._counts[stage] = self._counts.get(stage, 0) + 1
+            return self._counts[stage]

@@ -1,0 +1,160 @@
+"""The film graph: plan → recaption (one branch per shot) → gather → render (one branch per spec)
+→ edit → assemble. Nodes return partial state; side effects are keyed by spec_hash, so a node that
+LangGraph re-runs after an interruption finds its take in the library instead of rendering again."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+from pydantic import ValidationError
+
+from agents.context import Event, StudioContext
+from agents.planner import PlanRequest
+from agents.state import InputState, ShotTask, SpecTask, StudioState
+from film import BadInput, FilmPlan, RenderSpec, Take, Timeline
+
+
+def plan(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Brief → FilmPlan with the injected planner (the heuristic one by default)."""
+    ctx = runtime.context
+    ctx.report(Event("plan", done=0, total=1, message="planning"))
+    request = PlanRequest(
+        duration_s=state.get("duration_s", 60.0),
+        aspect=state.get("aspect", "16:9"),
+        style=state.get("style", "cinematic"),
+        seed=state.get("seed", 0),
+        fps=state.get("fps", 24),
+        title_card=state.get("title_card", True),
+    )
+    film_plan = ctx.planner.plan(state.get("brief", ""), request)
+    ctx.report(Event("plan", done=1, total=1, message=f"{len(film_plan.shots)} shots"))
+    return {"plan": film_plan.model_dump(mode="json")}
+
+
+def check_plan(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """A plan given by the caller (a PLAN.json) is validated instead of planned."""
+    try:
+        film_plan = FilmPlan.model_validate(state["plan"])
+    except ValidationError as exc:
+        raise BadInput("plan", state["plan"].get("title", "?"), str(exc).splitlines()[0]) from exc
+    runtime.context.report(Event("plan", done=1, total=1, message="given plan"))
+    return {"plan": film_plan.model_dump(mode="json")}
+
+
+def recaption(task: ShotTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """One shot → one RenderSpec for the injected renderer's engine."""
+    ctx = runtime.context
+    film_plan = FilmPlan.model_validate(task["plan"])
+    shot = next(s for s in film_plan.shots if s.id == task["shot_id"])
+    spec = ctx.recaptioner.recaption(film_plan, shot, engine=ctx.renderer.engine)
+    ctx.report(Event("recaption", shot.id, ctx.tick("recaption"), len(film_plan.shots)))
+    return {"specs": [spec.model_dump(mode="json")]}
+
+
+def gather(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Join point after recaptioning: announce the render stage with its shot count."""
+    runtime.context.report(Event("render", done=0, total=len(state["plan"]["shots"]), message="rendering"))
+    return {}
+
+
+def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Find the take for this spec in the library, or render it into work_dir and keep it."""
+    ctx = runtime.context
+    spec = RenderSpec.model_validate(task["spec"])
+    key = spec.spec_hash()
+    shot_id = spec.shot.id
+    found = ctx.takes.find(key)
+    if found is not None:
+        take = found.model_copy(update={"cached": True, "shot_id": shot_id})
+        ctx.report(Event("render", shot_id, spec.frames, spec.frames, cached=True, message="cached"))
+        return {"takes": [take.model_dump(mode="json")]}
+    ctx.work_dir.mkdir(parents=True, exist_ok=True)
+
+    def progress(done: int, total: int) -> None:
+        ctx.report(Event("render", shot_id, done, total))
+
+    fresh = ctx.renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
+    take = ctx.takes.keep(fresh)
+    ctx.report(Event("render", shot_id, spec.frames, spec.frames, message="done"))
+    return {"takes": [take.model_dump(mode="json")]}
+
+
+def edit(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Takes in plan order → Timeline."""
+    ctx = runtime.context
+    ctx.report(Event("edit", done=0, total=1))
+    film_plan = FilmPlan.model_validate(state["plan"])
+    takes = ordered(film_plan, [Take.model_validate(t) for t in state.get("takes", [])])
+    timeline = ctx.editor.edit(film_plan, takes)
+    ctx.report(Event("edit", done=1, total=1, message=f"{len(timeline.clips)} clips"))
+    return {"timeline": timeline.model_dump(mode="json")}
+
+
+def assemble(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Timeline → film file with the injected assembler."""
+    ctx = runtime.context
+    ctx.report(Event("assemble", done=0, total=1))
+    film_plan = FilmPlan.model_validate(state["plan"])
+    ctx.out_dir.mkdir(parents=True, exist_ok=True)
+    path = ctx.assembler.assemble(Timeline.model_validate(state["timeline"]), film_plan, ctx.out_dir)
+    ctx.report(Event("assemble", done=1, total=1, message=str(path)))
+    return {"film_path": str(path)}
+
+
+def ordered(film_plan: FilmPlan, items: list[Any]) -> list[Any]:
+    """Specs or takes in the plan's shot order, one per shot (the last one wins), others dropped."""
+    position = {shot.id: i for i, shot in enumerate(film_plan.shots)}
+    latest = {_shot_id(item): item for item in items if _shot_id(item) in position}
+    return sorted(latest.values(), key=lambda item: position[_shot_id(item)])
+
+
+def _shot_id(item: Any) -> str:
+    return item.shot.id if isinstance(item, RenderSpec) else item.shot_id
+
+
+def route_start(state: StudioState) -> Literal["plan", "check_plan"]:
+    """A caller-given plan skips planning (`storyreel render PLAN.json`)."""
+    return "check_plan" if state.get("plan") else "plan"
+
+
+def send_shots(state: StudioState) -> list[Send]:
+    """Fan out: one recaption branch per shot."""
+    return [Send("recaption", ShotTask(plan=state["plan"], shot_id=s["id"])) for s in state["plan"]["shots"]]
+
+
+def send_specs(state: StudioState) -> list[Send]:
+    """Fan out: one render branch per spec, in shot order (not reducer order)."""
+    film_plan = FilmPlan.model_validate(state["plan"])
+    specs = ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
+    return [
+        Send("render", SpecTask(spec=s.model_dump(mode="json"), index=i, total=len(specs)))
+        for i, s in enumerate(specs)
+    ]
+
+
+def build_graph(checkpointer: Any = None) -> Any:
+    """The compiled graph; pass a checkpointer (SqliteSaver, PostgresSaver) for durable runs."""
+    builder = StateGraph(StudioState, context_schema=StudioContext, input_schema=InputState)
+    builder.add_node("plan", plan)
+    builder.add_node("check_plan", check_plan)
+    # Branch nodes take their Send payload, not the state; langgraph's overloads cannot type that.
+    builder.add_node("recaption", recaption, input_schema=ShotTask)  # type: ignore[call-overload]
+    builder.add_node("gather", gather)
+    builder.add_node("render", render, input_schema=SpecTask)  # type: ignore[call-overload]
+    builder.add_node("edit", edit)
+    builder.add_node("assemble", assemble)
+    builder.add_conditional_edges(START, route_start)
+    builder.add_conditional_edges("plan", send_shots, ["recaption"])
+    builder.add_conditional_edges("check_plan", send_shots, ["recaption"])
+    builder.add_edge("recaption", "gather")
+    builder.add_conditional_edges("gather", send_specs, ["render"])
+    builder.add_edge("render", "edit")
+    builder.add_edge("edit", "assemble")
+    builder.add_edge("assemble", END)
+    return builder.compile(checkpointer=checkpointer, name="storyreel")
+
+
+graph = build_graph()

@@ -1,0 +1,269 @@
+"""Reads a brief's form — prose, screenplay or markdown — into scenes of beats.
+
+A beat is one thing that happens (a sentence, a list item, a dialogue block); beats become shots
+later. Scenes come from sluglines, headings, paragraphs, or are cut by beat count, so the parser
+gives the same shape of result whatever language or form the brief is written in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agents.heuristics.text import normalise, split_sentences
+
+SLUGLINE = re.compile(
+    r"^\s*(?:\d+[.)]?\s+)?(INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|INT|EXT|EST|ИНТ|НАТ|INTÉRIEUR|EXTÉRIEUR"
+    r"|INNEN|AUSSEN|INTERIOR|EXTERIOR)(\.|:|\s)\s*(.*)$",
+    re.IGNORECASE,
+)
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+•·–]|\d{1,3}[.)])\s+(.+)$")
+CUE_EXTENSION = re.compile(
+    r"\s*\((?:V\.?\s?O\.?|O\.?\s?S\.?|O\.?\s?C\.?|CONT['’]?D\.?|[^)]{1,16})\)\s*$", re.I
+)
+STAGE_LINE = re.compile(
+    r"^\s*([^\W\d_][^\W\d_ .'’-]*(?:[ .'’-][^\W\d_]+){0,2})\s*(?:\(([^)]{1,40})\))?\s*:\s+(.+)$"
+)
+TRANSITION = re.compile(
+    r"^(?:FADE (?:IN|OUT|TO)|CUT TO|DISSOLVE TO|SMASH CUT|MATCH CUT|THE END|FIN|ENDE|КОНЕЦ)\b", re.I
+)
+TITLE_LINE = re.compile(r"^\s*(?:title|título|titre|titel|название|标题|タイトル)\s*[:：]\s*(.+)$", re.I)
+QUOTES = re.compile(
+    r"“([^”“]{1,400})”|\"([^\"]{1,400})\"|«\s*([^»]{1,400}?)\s*»|„([^“”]{1,400})[“”]"
+    r"|「([^」]{1,400})」|『([^』]{1,400})』|»([^«]{1,400})«"
+)
+MARKUP = re.compile(r"(\*\*|__|`|~~|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w))")
+IMPLICIT_SCENE_BEATS = 5
+
+
+@dataclass
+class Beat:
+    """One thing that happens: action text, and the lines spoken during it (speaker as written)."""
+
+    text: str
+    dialogue: list[tuple[str | None, str]] = field(default_factory=list)
+    parenthetical: str = ""
+
+
+@dataclass
+class SceneDraft:
+    """A scene before it is cast and timed; `explicit` when the brief marked it itself."""
+
+    heading: str = ""
+    location: str = ""
+    time_hint: str = ""
+    interior: bool | None = None
+    explicit: bool = False
+    beats: list[Beat] = field(default_factory=list)
+
+
+@dataclass
+class BriefDraft:
+    title: str
+    form: str
+    scenes: list[SceneDraft]
+    cues: list[str]
+
+
+def strip_markup(line: str) -> str:
+    """Drop markdown emphasis and code ticks; keep the words."""
+    return MARKUP.sub("", line).strip()
+
+
+def quotes(text: str) -> list[str]:
+    """Quoted speech in any of the common quote styles, in order."""
+    return [next(g for g in m.groups() if g).strip() for m in QUOTES.finditer(text)]
+
+
+def cue_name(line: str) -> str | None:
+    """The speaker if `line` is a screenplay character cue ('MARIA (V.O.)'), else None."""
+    name = CUE_EXTENSION.sub("", line.strip()).strip()
+    if not name or len(name) > 40 or len(name.split()) > 4 or TRANSITION.match(name):
+        return None
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not all(c.isupper() for c in letters if c.upper() != c.lower()):
+        return None
+    if not any(c.upper() != c.lower() for c in letters) or name.endswith((":", ".", "!", "?")):
+        return None
+    return name
+
+
+def parse_brief(brief: str) -> BriefDraft:
+    """Structure of the brief: title, form, scenes with beats, and screenplay cues in order."""
+    lines = normalise(brief).split("\n")
+    has_slug = any(_slugline(line) for line in lines)
+    headings = [(len(m.group(1)), strip_markup(m.group(2))) for m in map(HEADING.match, lines) if m]
+    title = ""
+    skip_first_heading = bool(headings) and headings[0][0] == 1 and len(headings) > 1
+    if headings:
+        title = headings[0][1]
+    parser = _Parser(has_slug=has_slug, skip_first_heading=skip_first_heading)
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        parser.feed(line, nxt)
+    parser.flush()
+    title = title or parser.title
+    form = "screenplay" if has_slug or parser.cues else "list" if parser.list_items > 1 else "prose"
+    scenes = _split_implicit([s for s in parser.scenes if s.beats])
+    if not any(s.beats for s in scenes):  # punctuation or markup only: still one shot of it
+        scenes = [SceneDraft(beats=[Beat(text=" ".join(brief.split())[:1000] or "…")])]
+    return BriefDraft(title=title, form=form, scenes=scenes, cues=parser.cues)
+
+
+def _slugline(line: str) -> re.Match[str] | None:
+    m = SLUGLINE.match(line)
+    if not m or not m.group(3).strip():
+        return None
+    token = m.group(1)
+    return m if token.isupper() or m.group(2) == "." else None
+
+
+def _parse_slug(body: str) -> tuple[str, str]:
+    parts = [p.strip(" .") for p in re.split(r"\s+[-–—]+\s+|\s*[-–—]{2,}\s*", body) if p.strip(" .")]
+    if len(parts) >= 2:
+        return " - ".join(parts[:-1]), parts[-1]
+    return (parts[0] if parts else body.strip()), ""
+
+
+class _Parser:
+    """Line-by-line state machine; one instance per brief."""
+
+    def __init__(self, *, has_slug: bool, skip_first_heading: bool) -> None:
+        self.has_slug = has_slug
+        self.skip_first_heading = skip_first_heading
+        self.scenes: list[SceneDraft] = [SceneDraft()]
+        self.cues: list[str] = []
+        self.paragraph: list[str] = []
+        self.speaker: str | None = None
+        self.speech: list[str] = []
+        self.parenthetical = ""
+        self.title = ""
+        self.list_items = 0
+        self.seen_heading = False
+        self.seen_slug = False
+
+    def feed(self, raw: str, nxt: str) -> None:
+        line = raw.strip()
+        if self.speaker is not None:
+            if line and not _slugline(line) and not HEADING.match(line):
+                if line.startswith("(") and line.endswith(")"):
+                    self.parenthetical = line.strip("() ")
+                else:
+                    self.speech.append(strip_markup(line))
+                return
+            self._end_speech()
+        if not line or re.fullmatch(r"[-*_=]{3,}", line):
+            self._end_paragraph(new_scene=not (self.has_slug or self.seen_heading))
+            return
+        if m := _slugline(line):
+            self._new_scene(explicit=True)
+            location, when = _parse_slug(m.group(3))
+            scene = self.scenes[-1]
+            scene.heading, scene.location, scene.time_hint = line[:200], location, when
+            scene.interior = m.group(1).upper().startswith(("INT", "ИНТ", "INN"))
+            self.seen_slug = True
+            return
+        if m := HEADING.match(line):
+            text = strip_markup(m.group(2))
+            if self.skip_first_heading and not self.seen_heading:
+                self.seen_heading = True
+                return
+            self.seen_heading = True
+            self._new_scene(explicit=True)
+            self.scenes[-1].heading = text[:200]
+            return
+        if m := TITLE_LINE.match(line):
+            self.title = self.title or strip_markup(m.group(1))
+            return
+        if TRANSITION.match(line):
+            self._end_paragraph(new_scene=False)
+            return
+        if self.has_slug and not self.seen_slug and not self.title and len(line) < 80:
+            self.title = strip_markup(line).strip(" _*")
+            return
+        name = cue_name(line)
+        if name and nxt.strip() and not _slugline(nxt) and not TRANSITION.match(nxt.strip()):
+            self._end_paragraph(new_scene=False)
+            self._start_speech(name)
+            return
+        if (m := STAGE_LINE.match(line)) and cue_name(m.group(1)):
+            self._end_paragraph(new_scene=False)
+            self._start_speech(m.group(1).strip())
+            self.parenthetical = (m.group(2) or "").strip()
+            self.speech.append(strip_markup(m.group(3)))
+            self._end_speech()
+            return
+        if m := LIST_ITEM.match(raw):
+            self._end_paragraph(new_scene=False)
+            self.list_items += 1
+            self.paragraph.append(strip_markup(m.group(1)))
+            self._end_paragraph(new_scene=False)
+            return
+        self.paragraph.append(strip_markup(line.lstrip("> ")))
+
+    def flush(self) -> None:
+        self._end_speech()
+        self._end_paragraph(new_scene=False)
+
+    def _new_scene(self, *, explicit: bool) -> None:
+        self._end_speech()
+        self._end_paragraph(new_scene=False)
+        if self.scenes[-1].beats or self.scenes[-1].heading:
+            self.scenes.append(SceneDraft(explicit=explicit))
+        else:
+            self.scenes[-1].explicit = explicit
+
+    def _start_speech(self, name: str) -> None:
+        self.speaker = name
+        if name not in self.cues:
+            self.cues.append(name)
+
+    def _end_speech(self) -> None:
+        if self.speaker is not None and self.speech:
+            text = " ".join(self.speech)
+            self.scenes[-1].beats.append(
+                Beat(
+                    text=f"{self.speaker}: {text}",
+                    dialogue=[(self.speaker, text)],
+                    parenthetical=self.parenthetical,
+                )
+            )
+        self.speaker, self.speech, self.parenthetical = None, [], ""
+
+    def _end_paragraph(self, *, new_scene: bool) -> None:
+        if self.paragraph:
+            text = " ".join(self.paragraph)
+            for sentence in split_sentences(text):
+                if any(c.isalnum() for c in sentence):
+                    self.scenes[-1].beats.append(Beat(text=sentence))
+            self.paragraph = []
+            if new_scene and self.scenes[-1].beats:
+                self.scenes.append(SceneDraft())
+
+
+def _split_implicit(scenes: list[SceneDraft]) -> list[SceneDraft]:
+    """Merge one-beat paragraphs and cut long unmarked scenes, so scenes have a few beats each."""
+    merged: list[SceneDraft] = []
+    for scene in scenes:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and not scene.explicit
+            and not prev.explicit
+            and (len(scene.beats) < 2 or len(prev.beats) < 2)
+            and len(prev.beats) + len(scene.beats) <= IMPLICIT_SCENE_BEATS
+        ):
+            prev.beats.extend(scene.beats)
+            continue
+        merged.append(scene)
+    out: list[SceneDraft] = []
+    for scene in merged:
+        if scene.explicit or len(scene.beats) <= IMPLICIT_SCENE_BEATS + 2:
+            out.append(scene)
+            continue
+        chunks = -(-len(scene.beats) // IMPLICIT_SCENE_BEATS)
+        size = -(-len(scene.beats) // chunks)
+        for k in range(0, len(scene.beats), size):
+            out.append(SceneDraft(beats=scene.beats[k : k + size]))
+    return out or [SceneDraft()]

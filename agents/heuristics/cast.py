@@ -1,0 +1,318 @@
+"""Finds the named people in a brief and writes their character bible: a stable id, a colour, a
+build and an appearance line, so every shot describes them the same way.
+
+Signals, strongest first: screenplay cues; 'named X' patterns; capitalised words (Latin, Cyrillic,
+Greek) that are not sentence-initial function words, never appear in lower case, never follow an
+article, and recur or are followed by a verb. Scripts without capitals get the pattern signals only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from agents.heuristics.beats import QUOTES
+from agents.heuristics.language import STOPWORDS
+from agents.heuristics.text import clip, has_stem, slug, split_sentences, words
+from agents.heuristics.verbs import EMOTIONS, MOVES
+from film import Character
+
+# fmt: off
+PALETTE: tuple[tuple[str, str], ...] = (
+    ("#c0392b", "crimson"), ("#2980b9", "cobalt blue"), ("#27ae60", "emerald green"), ("#f39c12", "amber"),
+    ("#8e44ad", "violet"), ("#16a085", "teal"), ("#d35400", "burnt orange"), ("#2c3e50", "midnight navy"),
+    ("#e84393", "rose pink"), ("#7f8c8d", "slate grey"), ("#b7950b", "mustard yellow"),
+    ("#6d4c41", "chestnut"),
+)
+# fmt: on
+MAX_CAST = 12
+PARTICLES = "的是在和了着说走跑也就"
+# fmt: off
+NOT_NAMES = frozenset([
+    "i", "but", "then", "when", "suddenly", "later", "meanwhile", "now", "finally", "after", "before", "as",
+    "while", "in", "on", "at", "from", "outside", "inside", "somewhere", "everyone", "nobody", "someone",
+    "there", "this", "that", "these", "those", "her", "his", "their", "our", "my", "your", "we", "you",
+    "they", "it", "she", "he", "one", "two", "three", "night", "day", "morning", "dawn", "dusk", "evening",
+    "noon", "midnight", "scene", "act", "shot", "chapter", "title", "int", "ext", "fade", "cut", "close",
+    "wide", "pov", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "god", "yes", "no", "oh", "hey", "entonces", "luego", "cuando", "mientras", "después",
+    "antes", "pero", "ella", "él", "ellos", "nosotros", "aquí", "allí", "puis", "soudain", "alors", "quand",
+    "après", "ensuite", "mais", "elle", "il", "ils", "nous", "ici", "là", "dann", "plötzlich", "als",
+    "danach", "wenn", "später", "aber", "sie", "er", "es", "wir", "hier", "dort", "потом", "вдруг", "когда",
+    "затем", "он", "она", "они", "мы", "здесь", "там", "но", "и",
+]) | frozenset().union(*STOPWORDS.values())
+# fmt: on
+# fmt: off
+DETERMINERS = frozenset([
+    "the", "a", "an", "this", "that", "these", "those", "my", "his", "her", "their", "our", "your", "its",
+    "every", "each", "no", "el", "la", "los", "las", "un", "una", "unos", "unas", "este", "esta", "ese",
+    "esa", "mi", "su", "sus", "le", "les", "une", "des", "ce", "cette", "ces", "mon", "ma", "mes", "son",
+    "sa", "ses", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+    "eines", "kein", "keine", "mein", "meine", "sein", "seine", "ihr", "ihre", "dieser", "diese", "dieses",
+    "jeder", "jede", "il", "lo", "gli", "uno", "o", "os", "um", "uma",
+])
+# fmt: on
+# fmt: off
+PLACE_PREPOSITIONS = frozenset([
+    "in", "at", "to", "from", "into", "through", "toward", "towards", "near", "across", "over", "under",
+    "inside", "outside", "en", "a", "hacia", "hasta", "desde", "sobre", "à", "dans", "vers", "sur", "sous",
+    "chez", "nach", "im", "am", "zum", "zur", "aus", "bei", "über", "durch", "unter", "в", "во", "на", "из",
+    "к", "у", "под", "над", "через",
+])
+# fmt: on
+NAMED = re.compile(
+    r"(?:named|called|llamad[oa]|nombrad[oa]|nommée?|appelée?|namens|genannt|по имени|зовут|chamad[oa])"
+    r"\s+([^\W\d_][\w'’-]*)",
+    re.I,
+)
+# fmt: off
+NAMED_UNSPACED = (
+    re.compile("(?:名叫|叫做|名为|名字叫)([\\u4e00-\\u9fff]{1,3})"),
+    re.compile("([\\u30a0-\\u30ff\\u4e00-\\u9fff]{1,6})という"),
+    re.compile("([\\u4e00-\\u9fff\\u30a0-\\u30ff]{1,5})(?:さん|くん|ちゃん|様)"),
+    re.compile("(?:يدعى|تدعى|اسمه|اسمها)\\s+([\\u0600-\\u06ff]+)"),
+    re.compile("([\\u0900-\\u097f]+)\\s+नाम(?:\\s+का|\\s+की|क)"),
+)
+# fmt: on
+# fmt: off
+GARMENTS = (
+    "coat", "jacket", "dress", "hat", "scarf", "boots", "shirt", "cloak", "raincoat", "suit", "uniform",
+    "hood", "glasses", "hair", "beard", "sweater", "gown", "armor", "armour", "helmet", "apron", "robe",
+    "abrigo", "chaqueta", "vestido", "sombrero", "bufanda", "botas", "camisa", "capa", "pelo", "cabello",
+    "barba", "gafas", "manteau", "veste", "robe", "chapeau", "écharpe", "bottes", "chemise", "cheveux",
+    "barbe", "lunettes", "mantel", "jacke", "kleid", "hut", "schal", "stiefel", "hemd", "umhang", "haar",
+    "haare", "bart", "brille", "пальто", "куртк", "плать", "шляп", "шарф", "сапог", "рубашк", "волос",
+    "бород", "очк",
+)
+# fmt: on
+# fmt: off
+BUILDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "child",
+        (
+            "child", "girl", "boy", "kid", "little", "niño", "niña", "enfant", "fillette", "garçon", "kind",
+            "junge", "mädchen", "ребён", "ребен", "девочк", "мальчик", "女孩", "男孩", "少女", "少年",
+            "子供", "子ども", "बच्च", "लड़की", "लड़का", "طفل", "فتاة", "ولد",
+        ),
+    ),
+    ("tall", ("tall", "lanky", "alto", "alta", "grand", "grande", "groß", "высок", "高个")),
+    (
+        "broad",
+        (
+            "broad", "burly", "big", "strong", "muscular", "hulking", "fornid", "fuerte", "costaud",
+            "kräftig", "stark", "крупн", "сильн", "强壮",
+        ),
+    ),
+    (
+        "slight",
+        (
+            "slight", "thin", "slender", "small", "petite", "frail", "delgad", "mince", "menu", "schlank",
+            "zierlich", "худ", "хрупк", "瘦",
+        ),
+    ),
+)
+# fmt: on
+# fmt: off
+DESCRIPTORS = frozenset([
+    "old", "young", "elderly", "tall", "short", "bearded", "blonde", "blond", "grey-haired", "gray-haired",
+    "red-haired", "scarred", "freckled", "weathered", "tired", "wiry", "viejo", "vieja", "joven", "anciano",
+    "anciana", "vieux", "vieille", "jeune", "âgé", "âgée", "alt", "alte", "junge", "jung", "старый",
+    "старая", "молодой", "молодая",
+])
+# fmt: on
+
+
+@dataclass
+class CastMember:
+    """A found character with every way the brief refers to them."""
+
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    first_seen: int = 0
+    count: int = 0
+
+
+def find_cast(texts: list[str], cues: Iterable[str]) -> list[tuple[Character, re.Pattern[str]]]:
+    """The character bible for a brief given its beat texts and screenplay cues (in order), each
+    with the pattern that finds the character's mentions in a beat."""
+    members = _candidates(texts, list(cues))
+    members = sorted(members, key=lambda m: (-m.count, m.first_seen))[:MAX_CAST]
+    members.sort(key=lambda m: m.first_seen)
+    corpus = " ".join(texts)
+    out: list[tuple[Character, re.Pattern[str]]] = []
+    used: set[str] = set()
+    for index, member in enumerate(members):
+        base = slug(member.name) or f"c{index + 1}"
+        cid, n = base, 2
+        while cid in used:
+            cid, n = f"{base}-{n}", n + 1
+        used.add(cid)
+        character = _bible(cid, member, corpus, index)
+        out.append((character, mention_pattern(character, member.aliases)))
+    return out
+
+
+def _candidates(texts: list[str], cues: list[str]) -> list[CastMember]:
+    found: dict[str, CastMember] = {}
+
+    def add(name: str, pos: int, weight: int = 1) -> None:
+        key = name.lower()
+        member = found.setdefault(key, CastMember(name=name, first_seen=pos))
+        member.aliases.add(name)
+        member.count += weight
+        member.first_seen = min(member.first_seen, pos)
+
+    for i, cue in enumerate(cues):
+        add(" ".join(w.capitalize() if w.isalpha() else w for w in cue.split()), i, 3)
+    corpus = "\n".join(texts)
+    for m in NAMED.finditer(corpus):
+        if m.group(1)[0].isupper() or not m.group(1)[0].isalpha():
+            add(m.group(1), m.start(), 2)
+    for pattern in NAMED_UNSPACED:
+        for m in pattern.finditer(corpus):
+            name = m.group(1).rstrip(PARTICLES) if len(m.group(1)) > 2 else m.group(1)
+            add(name, m.start(), 2)
+    for name, pos, count in _capitalised(texts):
+        add(name, pos, count)
+    _merge_partial_names(found)
+    return list(found.values())
+
+
+def _capitalised(texts: list[str]) -> list[tuple[str, int, int]]:
+    """Capitalised runs that behave like names: (name, first position, occurrences)."""
+    lower_words = {w for t in texts for w in words(t) if w.islower()}
+    stats: dict[str, list[int]] = {}  # name -> [count, first_pos, mid, verb_follows, article, place]
+    verbs = tuple(
+        s for lex in (MOVES, EMOTIONS) for by_lang in lex.values() for v in by_lang.values() for s in v
+    )
+    pos = 0
+    for text in texts:
+        for sentence in split_sentences(QUOTES.sub(" ", text)):  # speech starts with capitals
+            tokens = words(sentence)
+            k = 0
+            while k < len(tokens):
+                run: list[str] = []
+                while k + len(run) < len(tokens) and len(run) < 3 and _capital(tokens[k + len(run)]):
+                    run.append(tokens[k + len(run)])
+                if not run:
+                    k += 1
+                    continue
+                start = k
+                while run and (run[0].lower() in NOT_NAMES or run[0].lower() in lower_words):
+                    run, start = run[1:], start + 1
+                k = start + max(len(run), 1)
+                if not run or any(t.lower() in lower_words or t.lower() in NOT_NAMES for t in run):
+                    continue
+                name = " ".join(run)
+                row = stats.setdefault(name, [0, pos, 0, 0, 0, 0])
+                row[0] += 1
+                prev = tokens[start - 1].lower() if start > 0 else ""
+                after = tokens[k] if k < len(tokens) else ""
+                row[2] += start > 0
+                lower_after = bool(after) and after.islower() and after.lower() not in NOT_NAMES
+                row[3] += lower_after and (start > 0 or has_stem(after, verbs))
+                row[4] += prev in DETERMINERS
+                row[5] += prev in PLACE_PREPOSITIONS
+            pos += 1
+    return [
+        (name, first, count)
+        for name, (count, first, _mid, verb, article, place) in stats.items()
+        if not article and place * 2 <= count and (count >= 2 or verb) and not name.lower().endswith("ly")
+    ]
+
+
+def _capital(token: str) -> bool:
+    """'Mara' and 'Élodie' are; 'I', 'NASA' and contractions like "Don't" are not."""
+    return (
+        len(token) >= 2
+        and token[0].isupper()
+        and not token[1:].isupper()
+        and token[0].isalpha()
+        and "'" not in token
+        and "’" not in token
+    )
+
+
+def _merge_partial_names(found: dict[str, CastMember]) -> None:
+    """'Maria' and 'Maria Lopez' are one person: fold single words into the longer name."""
+    for key in sorted(found, key=len):
+        member = found[key]
+        if " " in key:
+            continue
+        longer = [m for k, m in found.items() if k != key and key in k.split()]
+        if len(longer) == 1:
+            longer[0].count += member.count
+            longer[0].aliases |= member.aliases
+            longer[0].first_seen = min(longer[0].first_seen, member.first_seen)
+            del found[key]
+    for member in found.values():
+        if " " in member.name:
+            parts = [p for p in member.name.split() if p.lower() not in NOT_NAMES and len(p) > 2]
+            if parts:
+                member.aliases.add(parts[0])
+
+
+def _bible(cid: str, member: CastMember, corpus: str, index: int) -> Character:
+    color, color_name = PALETTE[index % len(PALETTE)]
+    sentences = [s for s in split_sentences(corpus) if any(a.lower() in s.lower() for a in member.aliases)]
+    about = " ".join(sentences[:4])
+    apposition = ""
+    for alias in sorted(member.aliases, key=len, reverse=True):
+        m = re.search(
+            re.escape(alias) + r"\s*[,(–—-]\s*((?:a|an|the|un|una|une|ein|eine|el|la|le)\s"
+            r"[^,.;:!?()]{3,90})",
+            about,
+            re.I,
+        )
+        if m:
+            apposition = m.group(1).strip()
+            break
+    pieces = [apposition] if apposition else []
+    lowered = about.lower().split()
+    for i, word in enumerate(lowered):
+        bare = word.strip(".,;:!?\"'()«»“”")
+        if bare in DESCRIPTORS and bare not in " ".join(pieces):
+            pieces.append(bare)
+        if any(bare.startswith(g) for g in GARMENTS) and bare not in " ".join(pieces):
+            window = [w.strip(".,;:!?\"'()«»“”") for w in lowered[max(0, i - 2) : i + 2]]
+            pieces.append(" ".join(w for w in window if w and w not in DETERMINERS))
+    build = next(
+        (b for b, stems in BUILDS if any(s in (apposition + " " + " ".join(pieces)).lower() for s in stems)),
+        None,
+    )
+    if build is None:
+        build = next(
+            (
+                b
+                for b, stems in BUILDS
+                if any(re.search(r"(?<!\w)" + re.escape(s), about.lower()) for s in stems)
+            ),
+            "average",
+        )
+    appearance = ", ".join(dict.fromkeys(p for p in pieces if p))
+    if not appearance:
+        appearance = f"wears a {color_name} jacket, {build} build"
+    return Character(
+        id=cid,
+        name=clip(member.name, 60),
+        description=clip(about or member.name, 400),
+        appearance=clip(appearance, 400),
+        color=color,
+        build=build,
+    )
+
+
+def mention_pattern(character: Character, aliases: Iterable[str]) -> re.Pattern[str]:
+    """Regex finding a character in text: whole words in spaced scripts (Cyrillic names may take a
+    case ending), substrings in CJK."""
+    parts = []
+    for alias in sorted({character.name, *aliases}, key=len, reverse=True):
+        if re.search(r"[\u0400-\u04ff]", alias) and len(alias) > 3:
+            parts.append(r"(?<!\w)" + re.escape(alias[:-1]) + r"\w{0,3}(?!\w)")
+        elif re.search(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff]", alias):
+            parts.append(r"(?<!\w)" + re.escape(alias) + r"(?!\w)")
+        else:
+            parts.append(re.escape(alias))
+    return re.compile("|".join(parts), re.I)

@@ -1,0 +1,202 @@
+"""A simple film grammar: how big, from where and how the camera moves for each shot.
+
+Rules: each scene opens wide; coverage of a long beat goes wide → medium → close; the verb picks
+the move (travel → truck/pan, rise → tilt/crane up, approach → dolly in, leave → dolly out,
+fall → tilt down); emotion and dialogue go close; the same (size, movement) never plays twice in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents.heuristics.text import has_stem
+from film import Angle, Camera, Direction, Movement, ShotSize
+
+ORDER: tuple[ShotSize, ...] = tuple(ShotSize)
+LENS_MM: dict[ShotSize, float] = {
+    ShotSize.extreme_wide: 18,
+    ShotSize.wide: 24,
+    ShotSize.full: 28,
+    ShotSize.medium_wide: 35,
+    ShotSize.medium: 50,
+    ShotSize.medium_close: 65,
+    ShotSize.close_up: 85,
+    ShotSize.extreme_close_up: 100,
+}
+EMOTIONAL = frozenset({"sad", "afraid", "tender", "joyful", "surprised", "angry", "determined", "awed"})
+RUN_STEMS = (
+    "run",
+    "ran",
+    "chase",
+    "race",
+    "sprint",
+    "dash",
+    "hurr",
+    "flee",
+    "fled",
+    "corre",
+    "corri",
+    "persig",
+    "cour",
+    "poursui",
+    "renn",
+    "rann",
+    "jagt",
+    "бежит",
+    "бега",
+    "бежал",
+    "跑",
+    "追",
+    "走る",
+    "走っ",
+    "駆け",
+    "يركض",
+    "تركض",
+    "दौड़",
+)
+OVERHEAD_STEMS = (
+    "from above",
+    "bird's-eye",
+    "overhead",
+    "desde arriba",
+    "vu d'en haut",
+    "von oben",
+    "сверху",
+    "俯瞰",
+    "上空",
+)
+ACTIONS: dict[str, str] = {
+    "travel": "walk",
+    "rise": "climb",
+    "fall": "fall",
+    "approach": "approach",
+    "leave": "leave",
+    "fight": "fight",
+    "circle": "dance",
+    "look": "look",
+    "speak": "speak",
+}
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What grammar needs to know about the beat a shot covers."""
+
+    move: str | None
+    emotion: str | None
+    dialogue: bool
+    text: str
+    scene_index: int
+    opens_scene: bool
+
+
+def action_word(beat: Beat) -> str:
+    """Canonical English action for a performance, so engines can pose figures in any language."""
+    if beat.move == "travel" and has_stem(beat.text, RUN_STEMS):
+        return "run"
+    if beat.move is None:
+        return "speak" if beat.dialogue else "stand"
+    return ACTIONS.get(beat.move, "stand")
+
+
+def camera_for(beat: Beat, part: int, parts: int, shot_index: int, prev: Camera | None) -> Camera:
+    """Camera for coverage part `part` of `parts` of a beat; `shot_index` counts shots in the film."""
+    size, movement, direction, speed = _wish(beat, part, shot_index)
+    angle = _angle(beat, size)
+    if prev is not None and (prev.size, prev.movement) == (size, movement):
+        size, movement, direction = _vary(size, movement, direction, opening=beat.opens_scene and part == 0)
+    return Camera(
+        size=size, angle=angle, movement=movement, direction=direction, speed=speed, lens_mm=LENS_MM[size]
+    )
+
+
+def _wish(beat: Beat, part: int, shot_index: int) -> tuple[ShotSize, Movement, Direction, float]:
+    side = Direction.right if shot_index % 2 == 0 else Direction.left
+    move, direction, speed = _move(beat, side)
+    if part == 0 and beat.opens_scene:
+        size = ShotSize.extreme_wide if beat.scene_index == 0 else ShotSize.wide
+        if move is Movement.static:
+            move, direction, speed = (
+                (Movement.pan, side, 0.5)
+                if beat.scene_index % 2 == 0
+                else (Movement.crane, Direction.down, 0.6)
+            )
+        if move in (Movement.handheld, Movement.tilt):
+            move, direction = Movement.pan, side
+        return size, move, direction, speed
+    if part > 0:
+        size = (ShotSize.wide, ShotSize.medium, ShotSize.close_up)[part % 3]
+        if part % 3 == 2:
+            return size, Movement.dolly, Direction.in_, 0.4
+        if part % 3 == 1:
+            return (
+                size,
+                Movement.static if move is not Movement.static else Movement.pan,
+                (Direction.none if move is not Movement.static else side),
+                0.6,
+            )
+        return size, move, direction, speed
+    return _size(beat, shot_index), move, direction, speed
+
+
+def _move(beat: Beat, side: Direction) -> tuple[Movement, Direction, float]:
+    fast = 1.6 if has_stem(beat.text, RUN_STEMS) else 1.0
+    match beat.move:
+        case "travel":
+            return (Movement.truck if fast > 1 or side is Direction.right else Movement.pan), side, fast
+        case "rise":
+            return Movement.crane, Direction.up, 0.8
+        case "approach":
+            return Movement.dolly, Direction.in_, 0.7
+        case "leave":
+            return Movement.dolly, Direction.out, 0.7
+        case "fall":
+            return Movement.tilt, Direction.down, 1.4
+        case "fight":
+            return Movement.handheld, Direction.none, 1.3
+        case "circle":
+            return Movement.orbit, side, 0.8
+        case "look":
+            return Movement.pan, side, 0.6
+    if beat.emotion in EMOTIONAL:
+        return Movement.dolly, Direction.in_, 0.3
+    return Movement.static, Direction.none, 1.0
+
+
+def _size(beat: Beat, shot_index: int) -> ShotSize:
+    if beat.dialogue:
+        return ShotSize.medium_close if shot_index % 2 == 0 else ShotSize.close_up
+    if beat.emotion in EMOTIONAL and beat.move in (None, "speak", "look", "approach"):
+        return ShotSize.close_up
+    if beat.move in ("travel", "fall", "fight", "circle", "leave"):
+        return ShotSize.full if beat.move in ("fall", "circle") else ShotSize.medium_wide
+    if beat.move == "rise":
+        return ShotSize.full
+    return (ShotSize.medium, ShotSize.medium_wide, ShotSize.medium_close)[shot_index % 3]
+
+
+def _angle(beat: Beat, size: ShotSize) -> Angle:
+    if has_stem(beat.text, OVERHEAD_STEMS):
+        return Angle.overhead
+    if beat.move == "rise":
+        return Angle.low
+    if beat.move == "fall" or (beat.emotion == "afraid" and size in (ShotSize.wide, ShotSize.extreme_wide)):
+        return Angle.high
+    if beat.move == "fight":
+        return Angle.dutch
+    return Angle.eye
+
+
+def _vary(
+    size: ShotSize, movement: Movement, direction: Direction, *, opening: bool
+) -> tuple[ShotSize, Movement, Direction]:
+    """Break a repeat of the previous shot: step the size, keep the move that the verb asked for."""
+    if opening:
+        return (
+            (ShotSize.wide if size is ShotSize.extreme_wide else ShotSize.extreme_wide),
+            movement,
+            direction,
+        )
+    i = ORDER.index(size)
+    step = 1 if i + 1 < len(ORDER) else -1
+    return ORDER[i + step], movement, direction

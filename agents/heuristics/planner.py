@@ -1,0 +1,268 @@
+"""The offline planner: a brief in any language or form becomes a FilmPlan whose whole-frame shots
+fill the target exactly. It is the default planner and the fallback for the LLM planner."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from agents.heuristics import grammar, setting, timing
+from agents.heuristics.beats import BriefDraft, SceneDraft, parse_brief, quotes
+from agents.heuristics.cast import find_cast
+from agents.heuristics.language import STOPWORDS, detect_language
+from agents.heuristics.physics_words import physics_of, timed
+from agents.heuristics.text import clip, split_sentences, visible_length
+from agents.heuristics.verbs import EMOTIONS, MOVES, classify
+from film import ASPECTS, BadInput, Character, DialogueLine, FilmPlan, Performance, Scene, Shot, TimeOfDay
+from film.plan import MAX_DURATION_S, MIN_DURATION_S
+
+MAX_BRIEF_CHARS = 20_000
+PRO_DROP = frozenset({"es", "it", "pt", "ar", "ja", "zh", "hi", "ko"})
+TRAILING_STOPWORDS = frozenset().union(*STOPWORDS.values(), {"into", "from", "as", "under"})
+PRONOUNS = re.compile(
+    r"(?<!\w)(he|she|they|him|her|él|ella|ellos|il|elle|ils|er|sie|он|она|они|его|её)(?!\w)|他|她|彼|वह|هو|هي",
+    re.I,
+)
+
+
+@dataclass
+class Unit:
+    """One or more merged beats that become one shot (or several coverage shots)."""
+
+    scene: int
+    text: str
+    dialogue: list[tuple[str | None, str]]
+    parenthetical: str
+    weight: float
+
+
+def plan_brief(
+    brief: str,
+    *,
+    duration_s: float,
+    aspect: str = "16:9",
+    style: str = "cinematic",
+    seed: int = 0,
+    fps: int = 24,
+    title_card: bool = True,
+) -> FilmPlan:
+    """Plan a film from a brief with no model: deterministic, any language, prose/screenplay/list."""
+    _check(brief, duration_s, aspect, style, seed, fps)
+    draft = parse_brief(brief)
+    language = detect_language(brief)
+    total = round(duration_s * fps)
+    card = timing.title_card_frames(duration_s, fps, title_card)
+    lo, hi = timing.shot_limits(fps, total - card)
+    units = _units(draft, limit=max(1, (total - card) // lo))
+    texts = [b.text for s in draft.scenes for b in s.beats if not b.dialogue]
+    cast = find_cast(texts, draft.cues)
+    scenes = _scenes(draft.scenes, language)
+    frames = timing.split_frames([u.weight for u in units], total - card, lo)
+    shots: list[Shot] = []
+    prev_cast: list[str] = []
+    prev_scene = -1
+    bodies = [" ".join(b.text for b in s.beats) for s in draft.scenes]
+    for unit, unit_frames in zip(units, frames, strict=True):
+        carried = prev_cast if unit.scene == prev_scene else []
+        who = _who(unit, cast, carried, language)
+        beat = grammar.Beat(
+            move=classify(
+                unit.text if not unit.dialogue or unit.parenthetical == "" else unit.parenthetical,
+                MOVES,
+                language,
+            )
+            if not _only_dialogue(unit)
+            else "speak",
+            emotion=classify(f"{unit.text} {unit.parenthetical}", EMOTIONS, language),
+            dialogue=bool(unit.dialogue) or bool(quotes(unit.text)),
+            text=unit.text,
+            scene_index=unit.scene,
+            opens_scene=unit.scene != prev_scene,
+        )
+        shots.extend(_coverage(unit, beat, who, unit_frames, hi, fps, cast, shots, bodies[unit.scene]))
+        prev_cast, prev_scene = who or carried, unit.scene
+    used = sorted({s.scene_id for s in shots}, key=lambda sid: int(sid[2:]))
+    return FilmPlan(
+        title=_title(draft, brief),
+        logline=_logline(draft),
+        language=language,
+        aspect=aspect,
+        fps=fps,
+        duration_s=duration_s,
+        title_card_frames=card,
+        style=style,
+        seed=seed,
+        characters=tuple(c for c, _ in cast),
+        scenes=tuple(s for s in scenes if s.id in used),
+        shots=tuple(shots),
+    )
+
+
+def _check(brief: str, duration_s: float, aspect: str, style: str, seed: int, fps: int) -> None:
+    if not isinstance(brief, str) or not brief.strip():
+        raise BadInput("brief", brief, "is empty; write a sentence or more about the film")
+    if len(brief) > MAX_BRIEF_CHARS:
+        raise BadInput("brief", brief, f"is {len(brief)} characters; the limit is {MAX_BRIEF_CHARS}")
+    if (
+        not isinstance(duration_s, int | float)
+        or not math.isfinite(duration_s)
+        or not (MIN_DURATION_S <= duration_s <= MAX_DURATION_S)
+    ):
+        raise BadInput("duration", duration_s, f"must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} s")
+    if aspect not in ASPECTS:
+        raise BadInput("aspect", aspect, f"must be one of {', '.join(ASPECTS)}")
+    if not 8 <= fps <= 60:
+        raise BadInput("fps", fps, "must be between 8 and 60")
+    if not 0 <= seed <= 2**32 - 1:
+        raise BadInput("seed", seed, "must be between 0 and 4294967295")
+    if len(style) > 200:
+        raise BadInput("style", style, "must be at most 200 characters")
+
+
+def _units(draft: BriefDraft, *, limit: int) -> list[Unit]:
+    beats = [(i, b) for i, s in enumerate(draft.scenes) for b in s.beats]
+    weights = [float(max(visible_length(b.text), 12)) for _, b in beats]
+    groups = timing.group_beats(weights, [i for i, _ in beats], limit)
+    units = []
+    for group in groups:
+        parts = [beats[k][1] for k in group]
+        units.append(
+            Unit(
+                scene=beats[group[0]][0],
+                text=clip(" ".join(b.text for b in parts), 1000),
+                dialogue=[line for b in parts for line in b.dialogue],
+                parenthetical=" ".join(b.parenthetical for b in parts if b.parenthetical),
+                weight=sum(weights[k] for k in group),
+            )
+        )
+    return units
+
+
+def _only_dialogue(unit: Unit) -> bool:
+    return (
+        bool(unit.dialogue)
+        and all(f"{s}: {t}" in unit.text for s, t in unit.dialogue)
+        and len(unit.text) <= sum(len(f"{s}: {t}") + 1 for s, t in unit.dialogue)
+    )
+
+
+def _scenes(drafts: list[SceneDraft], language: str) -> list[Scene]:
+    scenes: list[Scene] = []
+    tod, place = TimeOfDay.day, "exterior"
+    for i, draft in enumerate(drafts):
+        body = " ".join(b.text for b in draft.beats)
+        tod = setting.time_of_day(draft.time_hint, draft.heading, body) or tod
+        found = setting.location(f"{draft.location} {draft.heading}") or setting.location(body)
+        place = draft.location or found or place
+        mood = setting.mood(body)
+        scenes.append(
+            Scene(
+                id=f"sc{i + 1}",
+                heading=clip(draft.heading, 200),
+                location=clip(place, 200),
+                time_of_day=tod,
+                mood=mood,
+                palette=setting.palette(tod, mood),
+            )
+        )
+    return scenes
+
+
+def _who(
+    unit: Unit, cast: list[tuple[Character, re.Pattern[str]]], carried: list[str], language: str
+) -> list[str]:
+    """Characters in a unit, in order of first mention; a pronoun carries the last ones over."""
+    hits: list[tuple[int, str]] = []
+    speakers = " ".join(s for s, _ in unit.dialogue if s)
+    for character, pattern in cast:
+        m = pattern.search(unit.text) or pattern.search(speakers)
+        if m:
+            hits.append((m.start(), character.id))
+    hits.sort()
+    who = [cid for _, cid in hits]
+    if (
+        not who
+        and carried
+        and (PRONOUNS.search(unit.text) or unit.dialogue or quotes(unit.text) or language in PRO_DROP)
+    ):
+        return list(carried)
+    return who
+
+
+def _dialogue(
+    unit: Unit, cast: list[tuple[Character, re.Pattern[str]]], who: list[str]
+) -> list[DialogueLine]:
+    names = {c.id: c.name for c, _ in cast}
+    lines: list[tuple[str | None, str]] = list(unit.dialogue)
+    if not lines:
+        speaker = names.get(who[0]) if who else None
+        lines = [(speaker, q) for q in quotes(unit.text)]
+    out = []
+    for speaker, text in lines:
+        if speaker:
+            match = next((c.name for c, p in cast if p.fullmatch(speaker) or p.search(speaker)), None)
+            speaker = match or " ".join(w.capitalize() for w in speaker.split())
+        out.append(DialogueLine(speaker=clip(speaker, 60) if speaker else None, text=clip(text, 500)))
+    return out
+
+
+def _coverage(
+    unit: Unit,
+    beat: grammar.Beat,
+    who: list[str],
+    frames: int,
+    maximum: int,
+    fps: int,
+    cast: list[tuple[Character, re.Pattern[str]]],
+    shots: list[Shot],
+    scene_text: str,
+) -> list[Shot]:
+    """One unit as one shot, or as wide → medium → close coverage when it runs past the longest shot."""
+    parts = timing.coverage(frames, maximum)
+    lines = _dialogue(unit, cast, who)
+    physics = physics_of(unit.text, scene_text)
+    emotion = beat.emotion or "neutral"
+    performances = tuple(
+        Performance(character_id=cid, action=grammar.action_word(beat), emotion=emotion) for cid in who
+    )
+    out: list[Shot] = []
+    for k, part_frames in enumerate(parts):
+        prev = out[-1].camera if out else (shots[-1].camera if shots else None)
+        n = len(shots) + len(out)
+        share = lines[k * len(lines) // len(parts) : (k + 1) * len(lines) // len(parts)]
+        shot_physics = physics if k == 0 else physics.model_copy(update={"events": ()})
+        out.append(
+            Shot(
+                id=f"sh{n + 1:04d}",
+                scene_id=f"sc{unit.scene + 1}",
+                frames=part_frames,
+                description=unit.text or "(silence)",
+                performances=performances,
+                camera=grammar.camera_for(beat, k, len(parts), n, prev),
+                physics=timed(shot_physics, part_frames / fps),
+                dialogue=tuple(share),
+                continuous_with_previous=k > 0,
+            )
+        )
+    return out
+
+
+def _title(draft: BriefDraft, brief: str) -> str:
+    if draft.title.strip():
+        return clip(draft.title.strip(" #*_:"), 200)
+    first = next((b.text for s in draft.scenes for b in s.beats), brief.strip())
+    sentence = split_sentences(first)[0] if split_sentences(first) else first
+    words = sentence.split()
+    if len(words) <= 1:
+        return clip(sentence.rstrip("。.!?！？"), 40) or "Untitled"
+    words = words[:6]
+    while len(words) > 1 and words[-1].lower().strip(".,;:") in TRAILING_STOPWORDS:
+        words.pop()
+    title = " ".join(words).rstrip(".,;:!?。！？")
+    return clip(title, 80) or "Untitled"
+
+
+def _logline(draft: BriefDraft) -> str:
+    prose = [b.text for s in draft.scenes for b in s.beats if not b.dialogue]
+    return clip(" ".join(prose[:2]), 300)

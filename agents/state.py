@@ -1,0 +1,69 @@
+"""The graph's state. Everything in it is plain JSON (pydantic models dumped with mode="json"), so
+any LangGraph checkpointer can store it and a run can resume after a crash."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+Json = dict[str, Any]
+
+
+class InputState(TypedDict, total=False):
+    """What a caller passes in: a brief with its request, or a finished plan."""
+
+    brief: str
+    """The story brief, any language or form. Ignored when `plan` is given."""
+
+    duration_s: float
+    """Target film length in seconds (2–1800)."""
+
+    aspect: str
+    """'16:9', '9:16' or '1:1'; default '16:9'."""
+
+    style: str
+    """Look of the film, e.g. 'cinematic'."""
+
+    seed: int
+    """Base seed; every shot derives its own from it."""
+
+    fps: int
+    """Frames per second of the plan; default 24."""
+
+    title_card: bool
+    """Whether a 2 s title card opens films of 10 s or more; default True."""
+
+    plan: Json
+    """A FilmPlan (model_dump(mode="json")); when present the planner is skipped."""
+
+
+class StudioState(InputState, total=False):
+    """Full state of one run. List fields are appended to by parallel branches (operator.add), so
+    their order is completion order: consumers sort them by the plan's shot order."""
+
+    specs: Annotated[list[Json], operator.add]
+    """RenderSpecs, one per shot, as JSON."""
+
+    takes: Annotated[list[Json], operator.add]
+    """Takes, one per shot (rendered now or found in the take library), as JSON."""
+
+    timeline: Json
+    """The edit (Timeline) as JSON."""
+
+    film_path: str
+    """Path of the assembled film."""
+
+
+class ShotTask(TypedDict, total=False):
+    """Payload of one recaption branch (sent with `Send`)."""
+
+    plan: Json
+    shot_id: str
+
+
+class SpecTask(TypedDict, total=False):
+    """Payload of one render branch (sent with `Send`)."""
+
+    spec: Json
+    index: int
+    total: int
