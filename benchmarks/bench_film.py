@@ -31,8 +31,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-film-") as tmp:
         settings = Settings(home=Path(tmp) / "home", out_root=Path(tmp) / "out")
         request = FilmRequest(
-            brief=args.brief_file.read_text(encoding="utf-8"), duration_s=args.duration,
-            aspect="16:9", style="cinematic", seed=7,
+            brief=args.brief_file.read_text(encoding="utf-8"),
+            duration_s=args.duration,
+            aspect="16:9",
+            style="cinematic",
+            seed=7,
         )
         started = time.perf_counter()
         result = make_film(request, settings=settings, quiet=True)
@@ -41,8 +44,10 @@ def main() -> None:
 
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"shots: {len(result.plan.shots)}  rendered: {len(result.rendered)}  film: {info.duration_s:.3f}s "
-          f"{info.width}x{info.height} @ {info.fps:g} fps")
+    print(
+        f"shots: {len(result.plan.shots)}  rendered: {len(result.rendered)}  film: {info.duration_s:.3f}s "
+        f"{info.width}x{info.height} @ {info.fps:g} fps"
+    )
     for stage, seconds in result.stage_s.items():
         print(f"stage {stage:<10} {seconds:7.2f}s")
     print(f"peak rss: python {self_mb:.0f} MB, largest ffmpeg child {child_mb:.0f} MB")

@@ -35,9 +35,7 @@ BriefArg = Annotated[str | None, typer.Argument(help="The story brief, in any la
 BriefFile = Annotated[
     Path | None, typer.Option("--brief-file", "-f", help="Read the brief from a UTF-8 text file.")
 ]
-Duration = Annotated[
-    float | None, typer.Option("--duration", "-d", help="Film length in seconds (2-1800).")
-]
+Duration = Annotated[float | None, typer.Option("--duration", "-d", help="Film length in seconds (2-1800).")]
 AspectOpt = Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")]
 StyleOpt = Annotated[str | None, typer.Option("--style", help="Look of the film, e.g. 'noir'.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Same brief + seed gives the same film.")]
@@ -63,12 +61,24 @@ def friendly(fn: F) -> F:
 
 
 def _request(
-    brief: str | None, brief_file: Path | None, duration: float | None, aspect: str,
-    style: str | None, seed: int, title_card: bool, settings: Settings,
+    brief: str | None,
+    brief_file: Path | None,
+    duration: float | None,
+    aspect: str,
+    style: str | None,
+    seed: int,
+    title_card: bool,
+    settings: Settings,
 ) -> usecases.FilmRequest:
     return usecases.FilmRequest.from_cli(
-        brief=brief, brief_file=brief_file, duration_s=duration, aspect=aspect,
-        style=style, seed=seed, title_card=title_card, settings=settings,
+        brief=brief,
+        brief_file=brief_file,
+        duration_s=duration,
+        aspect=aspect,
+        style=style,
+        seed=seed,
+        title_card=title_card,
+        settings=settings,
     )
 
 
@@ -105,9 +115,9 @@ def plan(
     aspect: AspectOpt = "16:9",
     style: StyleOpt = None,
     seed: SeedOpt = 0,
-    out_file: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the plan JSON.")
-    ] = Path("plan.json"),
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the plan JSON.")] = Path(
+        "plan.json"
+    ),
     title_card: TitleOpt = True,
 ) -> None:
     """Write the shot list (plan JSON) only; edit it, then `storyreel render` it."""
@@ -141,8 +151,13 @@ def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs
     table = Table("run", "status", "title", "engine", "length", "created", "film")
     for run in usecases.recent_runs(Settings(), limit=limit):
         table.add_row(
-            run.id, run.status, run.title or "", run.engine, f"{run.duration_s:g}s",
-            run.created_at.strftime("%Y-%m-%d %H:%M"), run.film_path or "",
+            run.id,
+            run.status,
+            run.title or "",
+            run.engine,
+            f"{run.duration_s:g}s",
+            run.created_at.strftime("%Y-%m-%d %H:%M"),
+            run.film_path or "",
         )
     out.print(table)
 
@@ -166,7 +181,10 @@ def _print_shots(plan: FilmPlan) -> None:
     table = Table("shot", "scene", "length", "camera", "description")
     for shot in plan.shots:
         table.add_row(
-            shot.id, shot.scene_id, f"{shot.frames / plan.fps:.2f}s", shot.camera.label(),
+            shot.id,
+            shot.scene_id,
+            f"{shot.frames / plan.fps:.2f}s",
+            shot.camera.label(),
             shot.description[:70],
         )
     out.print(table)

@@ -21,6 +21,7 @@ from storage import (
     AssetStore,
     Run,
     RunCreate,
+    RunStatus,
     StoredTakeLibrary,
     checkpoint_path_for,
     checkpointer_scope,
@@ -28,11 +29,11 @@ from storage import (
     get_run,
     latest_plan,
     list_runs,
+    new_run_id,
     open_database,
     save_plan_version,
     session_scope,
     set_run_status,
-    new_run_id,
 )
 from storage.db import database_url_for
 from studio import inputs
@@ -53,8 +54,16 @@ class FilmRequest:
 
     @classmethod
     def from_cli(
-        cls, *, brief: str | None, brief_file: Path | None, duration_s: float | None, aspect: str,
-        style: str | None, seed: int, title_card: bool, settings: Settings,
+        cls,
+        *,
+        brief: str | None,
+        brief_file: Path | None,
+        duration_s: float | None,
+        aspect: str,
+        style: str | None,
+        seed: int,
+        title_card: bool,
+        settings: Settings,
     ) -> FilmRequest:
         if seed < 0 or seed > 2**32 - 1:
             raise BadInput("seed", seed, "must be between 0 and 4294967295")
@@ -69,8 +78,12 @@ class FilmRequest:
 
     def plan(self) -> FilmPlan:
         return plan_brief(
-            self.brief, duration_s=self.duration_s, aspect=self.aspect, style=self.style,
-            seed=self.seed, title_card=self.title_card,
+            self.brief,
+            duration_s=self.duration_s,
+            aspect=self.aspect,
+            style=self.style,
+            seed=self.seed,
+            title_card=self.title_card,
         )
 
 
@@ -93,8 +106,7 @@ class FilmResult:
         else:
             takes = f"rendered {len(self.rendered)} of {shots} shots"
         return (
-            f"[green]done[/] run {self.run_id}: {self.plan.total_s:.1f}s film, {takes}, "
-            f"in {self.wall_s:.1f}s"
+            f"[green]done[/] run {self.run_id}: {self.plan.total_s:.1f}s film, {takes}, in {self.wall_s:.1f}s"
         )
 
 
@@ -112,34 +124,76 @@ def write_plan(request: FilmRequest, out_file: Path) -> Path:
 
 
 def make_film(
-    request: FilmRequest, *, settings: Settings, out_dir: Path | None = None, engine: str | None = None,
-    console: Console | None = None, quiet: bool = False,
+    request: FilmRequest,
+    *,
+    settings: Settings,
+    out_dir: Path | None = None,
+    engine: str | None = None,
+    console: Console | None = None,
+    quiet: bool = False,
 ) -> FilmResult:
     """Brief → plan → takes → film, as one durable run."""
     state: dict[str, Any] = {
-        "brief": request.brief, "duration_s": request.duration_s, "aspect": request.aspect,
-        "style": request.style, "seed": request.seed, "title_card": request.title_card,
+        "brief": request.brief,
+        "duration_s": request.duration_s,
+        "aspect": request.aspect,
+        "style": request.style,
+        "seed": request.seed,
+        "title_card": request.title_card,
     }
-    return _run(state, brief=request.brief, request=request, settings=settings, out_dir=out_dir,
-                engine=engine, console=console, quiet=quiet)
+    return _run(
+        state,
+        brief=request.brief,
+        request=request,
+        settings=settings,
+        out_dir=out_dir,
+        engine=engine,
+        console=console,
+        quiet=quiet,
+    )
 
 
 def render_plan(
-    plan_file: Path, *, settings: Settings, out_dir: Path | None = None, engine: str | None = None,
-    console: Console | None = None, quiet: bool = False,
+    plan_file: Path,
+    *,
+    settings: Settings,
+    out_dir: Path | None = None,
+    engine: str | None = None,
+    console: Console | None = None,
+    quiet: bool = False,
 ) -> FilmResult:
     """A plan someone wrote or edited → film, skipping the planner."""
     plan = inputs.load_plan(plan_file)
     state: dict[str, Any] = {"plan": plan.model_dump(mode="json")}
-    request = FilmRequest(brief=plan.logline or plan.title, duration_s=plan.duration_s,
-                          aspect=plan.aspect, style=plan.style, seed=plan.seed)
-    return _run(state, brief=f"(plan file {plan_file})", request=request, settings=settings,
-                out_dir=out_dir, engine=engine, console=console, quiet=quiet)
+    request = FilmRequest(
+        brief=plan.logline or plan.title,
+        duration_s=plan.duration_s,
+        aspect=plan.aspect,
+        style=plan.style,
+        seed=plan.seed,
+    )
+    return _run(
+        state,
+        brief=f"(plan file {plan_file})",
+        request=request,
+        settings=settings,
+        out_dir=out_dir,
+        engine=engine,
+        console=console,
+        quiet=quiet,
+    )
 
 
 def _run(
-    state: dict[str, Any], *, brief: str, request: FilmRequest, settings: Settings,
-    out_dir: Path | None, engine: str | None, console: Console | None, quiet: bool,
+    state: dict[str, Any],
+    *,
+    brief: str,
+    request: FilmRequest,
+    settings: Settings,
+    out_dir: Path | None,
+    engine: str | None,
+    console: Console | None,
+    quiet: bool,
 ) -> FilmResult:
     engine_name = engine or settings.engine
     renderer = renderer_for(engine_name)
@@ -151,8 +205,13 @@ def _run(
         create_run(
             session=session,
             run_create=RunCreate(
-                brief=brief, engine=engine_name, aspect=request.aspect, duration_s=request.duration_s,
-                seed=request.seed, style=request.style, out_dir=str(film_dir.resolve()),
+                brief=brief,
+                engine=engine_name,
+                aspect=request.aspect,
+                duration_s=request.duration_s,
+                seed=request.seed,
+                style=request.style,
+                out_dir=str(film_dir.resolve()),
             ),
             run_id=run_id,
         )
@@ -198,9 +257,13 @@ def _run(
     film_path = Path(final["film_path"])
     _set_status(db, run_id, "done", film_path=str(film_path), pid=None)
     return FilmResult(
-        run_id=run_id, film_path=film_path, plan=FilmPlan.model_validate(final["plan"]),
-        rendered=progress.rendered, reused=progress.reused,
-        wall_s=time.perf_counter() - started, stage_s=stage_s,
+        run_id=run_id,
+        film_path=film_path,
+        plan=FilmPlan.model_validate(final["plan"]),
+        rendered=progress.rendered,
+        reused=progress.reused,
+        wall_s=time.perf_counter() - started,
+        stage_s=stage_s,
     )
 
 
@@ -218,7 +281,7 @@ def _remember_plan(session: Any, run_id: str, plan: FilmPlan) -> None:
     set_run_status(session=session, run_id=run_id, status="rendering", title=plan.title)
 
 
-def _set_status(db: Any, run_id: str, status: str, **extra: Any) -> None:
+def _set_status(db: Any, run_id: str, status: RunStatus, **extra: Any) -> None:
     with session_scope(db) as session:
         set_run_status(session=session, run_id=run_id, status=status, **extra)
 

@@ -19,8 +19,13 @@ def small_plan(**over: object) -> FilmPlan:
         characters=(Character(id="mara", name="Mara"),),
         scenes=(Scene(id="s1", location="lighthouse"),),
         shots=(
-            Shot(id="sh1", scene_id="s1", frames=48, description="Mara climbs.",
-                 performances=(Performance(character_id="mara", action="walk"),)),
+            Shot(
+                id="sh1",
+                scene_id="s1",
+                frames=48,
+                description="Mara climbs.",
+                performances=(Performance(character_id="mara", action="walk"),),
+            ),
             Shot(id="sh2", scene_id="s1", frames=48, description="The lamp."),
         ),
     )
@@ -40,15 +45,24 @@ def test_durations_must_fill_the_target() -> None:
 
 
 def test_unknown_character_rejected() -> None:
-    shots = (Shot(id="a", scene_id="s1", frames=96, description="x",
-                  performances=(Performance(character_id="ghost"),)),)
+    shots = (
+        Shot(
+            id="a",
+            scene_id="s1",
+            frames=96,
+            description="x",
+            performances=(Performance(character_id="ghost"),),
+        ),
+    )
     with pytest.raises(ValidationError, match="unknown character 'ghost'"):
         small_plan(shots=shots)
 
 
 def test_duplicate_shot_ids_rejected() -> None:
-    shots = (Shot(id="a", scene_id="s1", frames=48, description="x"),
-             Shot(id="a", scene_id="s1", frames=48, description="y"))
+    shots = (
+        Shot(id="a", scene_id="s1", frames=48, description="x"),
+        Shot(id="a", scene_id="s1", frames=48, description="y"),
+    )
     with pytest.raises(ValidationError, match="duplicates"):
         small_plan(shots=shots)
 

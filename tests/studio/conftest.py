@@ -26,8 +26,12 @@ def studio_env(tmp_path: Path) -> dict[str, str]:
 def cli(studio_env: dict[str, str], tmp_path: Path) -> Cli:
     def run(*args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "studio", *args], env=studio_env, cwd=tmp_path,
-            capture_output=True, text=True, timeout=timeout,
+            [sys.executable, "-m", "studio", *args],
+            env=studio_env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
 
     return run

@@ -76,9 +76,23 @@ def test_malformed_plan_file(cli: Cli, tmp_path: Path, content: str, why: str) -
 def test_ctrl_c_leaves_no_partial_file(studio_env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "o"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "studio", "make", "A long walk through the city at night. " * 8,
-         "--duration", "40", "--out", str(out), "--quiet"],
-        env=studio_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "make",
+            "A long walk through the city at night. " * 8,
+            "--duration",
+            "40",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        env=studio_env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     work = Path(studio_env["STORYREEL_HOME"]) / "work"
     deadline = time.monotonic() + 60
