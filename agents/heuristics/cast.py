@@ -27,6 +27,18 @@ PALETTE: tuple[tuple[str, str], ...] = (
 )
 # fmt: on
 MAX_CAST = 12
+# Colour words that, when the brief dresses a character in them, become the figure's colour.
+# fmt: off
+COLOUR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("#d4ac0d", ("yellow", "amarill", "jaune", "gelb")), ("#c0392b", ("red", "rojo", "roja", "rouge", "rot")),
+    ("#2471a3", ("blue", "azul", "bleu", "blau")), ("#229954", ("green", "verde", "vert", "grün")),
+    ("#1c1c1c", ("black", "negro", "negra", "noir", "schwarz")),
+    ("#ecf0f1", ("white", "blanco", "blanca", "blanc", "weiß", "weiss")),
+    ("#e67e22", ("orange", "naranja")), ("#7d3c98", ("purple", "violet", "morado", "lila")),
+    ("#e84393", ("pink", "rosa", "rose")), ("#7f8c8d", ("grey", "gray", "gris", "grau")),
+    ("#6e2c00", ("brown", "marrón", "marron", "braun")),
+)
+# fmt: on
 PARTICLES = "的是在和了着说走跑也就"
 # fmt: off
 NOT_NAMES = frozenset([
@@ -294,6 +306,8 @@ def _bible(cid: str, member: CastMember, corpus: str, index: int) -> Character:
     appearance = ", ".join(dict.fromkeys(p for p in pieces if p))
     if not appearance:
         appearance = f"wears a {color_name} jacket, {build} build"
+    else:
+        color = _dressed_colour(appearance) or color
     return Character(
         id=cid,
         name=clip(member.name, 60),
@@ -302,6 +316,16 @@ def _bible(cid: str, member: CastMember, corpus: str, index: int) -> Character:
         color=color,
         build=build,
     )
+
+
+def _dressed_colour(appearance: str) -> str | None:
+    """The colour the brief dresses a character in, so the previz figure wears it too."""
+    words = [w.strip(".,;:!?\"'()«»“”") for w in appearance.lower().split()]
+    for word in words:
+        for hex_colour, stems in COLOUR_WORDS:
+            if any(word.startswith(stem) for stem in stems):
+                return hex_colour
+    return None
 
 
 def mention_pattern(character: Character, aliases: Iterable[str]) -> re.Pattern[str]:
