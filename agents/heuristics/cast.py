@@ -155,6 +155,7 @@ def find_cast(texts: list[str], cues: Iterable[str]) -> list[tuple[Character, re
     corpus = " ".join(texts)
     out: list[tuple[Character, re.Pattern[str]]] = []
     used: set[str] = set()
+    colours: set[str] = set()
     for index, member in enumerate(members):
         base = slug(member.name) or f"c{index + 1}"
         cid, n = base, 2
@@ -162,6 +163,10 @@ def find_cast(texts: list[str], cues: Iterable[str]) -> list[tuple[Character, re
             cid, n = f"{base}-{n}", n + 1
         used.add(cid)
         character = _bible(cid, member, corpus, index)
+        if character.color in colours:  # two figures must never look alike on screen
+            spare = next((c for c, _ in PALETTE if c not in colours), character.color)
+            character = character.model_copy(update={"color": spare})
+        colours.add(character.color)
         out.append((character, mention_pattern(character, member.aliases)))
     return out
 
