@@ -6,6 +6,7 @@ Events arrive from render threads, so everything here goes through Rich's thread
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +35,7 @@ class RunProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("[dim]{task.fields[note]}"),
             console=console,
             disable=not enabled,
             transient=False,
@@ -56,7 +58,7 @@ class RunProgress:
     def _stage(self, stage: str, total: int) -> TaskID:
         with self._lock:
             if stage not in self._stages:
-                self._stages[stage] = self.progress.add_task(stage, total=max(total, 1))
+                self._stages[stage] = self.progress.add_task(stage, total=max(total, 1), note="")
             return self._stages[stage]
 
     def __call__(self, event: Any) -> None:
@@ -68,7 +70,8 @@ class RunProgress:
         task = self._stage(stage, event.total)
         self.progress.update(task, completed=event.done, total=max(event.total, 1))
         if event.message:
-            self.progress.update(task, description=f"{stage}: {event.message}"[:28])
+            note = Path(event.message).name if stage == "assemble" else event.message
+            self.progress.update(task, note=note)
 
     def _render_event(self, event: Any) -> None:
         shot_id: str = event.shot_id
@@ -80,7 +83,7 @@ class RunProgress:
         with self._lock:
             row = self._shots.get(shot_id)
             if row is None:
-                row = self.progress.add_task(f"  shot {shot_id}", total=max(event.total, 1))
+                row = self.progress.add_task(f"  shot {shot_id}", total=max(event.total, 1), note="frames")
                 self._shots[shot_id] = row
         self.progress.update(row, completed=event.done, total=max(event.total, 1))
         if event.total and event.done >= event.total and not event.message:
@@ -94,7 +97,8 @@ class RunProgress:
     def _advance_render_stage(self) -> None:
         task = self._stages.get("render")
         if task is not None:
-            self.progress.advance(task)
+            note = f"{len(self.rendered)} rendered, {len(self.reused)} cached"
+            self.progress.update(task, advance=1, note=note)
 
     def expect_shots(self, count: int) -> None:
         self._stage("render", count)
