@@ -190,18 +190,17 @@ _FPS_RE = re.compile(r"Stream #0:\d+[^:]*: Video: .*?, (?P<fps>[\d.]+)(?P<k>k?) 
 _FRAME_RE = re.compile(r"frame=\s*(\d+)")
 
 
-def probe(path: Path) -> MediaInfo:
-    """Count the video packets of `path` by demuxing it with ffmpeg (there is no ffprobe here).
+def probe(path: Path, *, decode: bool = False) -> MediaInfo:
+    """Count the video frames of `path` with ffmpeg (there is no ffprobe here).
 
-    Stream copy to the null muxer reads every packet without decoding, so this is cheap even
-    for a whole film; `read_frames` decodes when pixels are needed.
+    By default stream copy to the null muxer reads every packet without decoding, so this is
+    cheap even for a whole film; `decode=True` decodes every frame, which proves the file plays.
     """
     path = Path(path)
     if not path.is_file():
         raise RenderFailure(f"cannot probe {path}: no such file")
-    err = run_ffmpeg(
-        ["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"], f"probe {path.name}"
-    )
+    codec = [] if decode else ["-c", "copy"]
+    err = run_ffmpeg(["-i", str(path), "-map", "0:v:0", *codec, "-f", "null", "-"], f"probe {path.name}")
     video = _VIDEO_RE.search(err)
     rate = _FPS_RE.search(err)
     counts = _FRAME_RE.findall(err)

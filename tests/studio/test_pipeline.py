@@ -25,10 +25,11 @@ def test_make_renders_a_film_that_matches_the_plan(cli: Cli, tmp_path: Path, asp
     film = Path(done.stdout.strip().splitlines()[-1])
     assert film == out / "film.mp4"
     plan = FilmPlan.model_validate_json((out / "plan.json").read_text(encoding="utf-8"))
-    info = probe(film)
+    info = probe(film, decode=True)
     assert abs(info.duration_s - plan.total_s) <= 1 / plan.fps
     assert info.frames == plan.total_frames
     assert (info.width, info.height) == frame_size(aspect)
+    assert info.has_audio
     assert (out / "film.srt").read_text(encoding="utf-8").strip().startswith("1")
 
 
