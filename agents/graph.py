@@ -101,7 +101,7 @@ def assemble(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, A
     ctx.out_dir.mkdir(parents=True, exist_ok=True)
     path = ctx.assembler.assemble(Timeline.model_validate(state["timeline"]), film_plan, ctx.out_dir)
     ctx.report(Event("assemble", done=1, total=1, message=str(path)))
-    return {"film_path": str(path), "usage": ctx.ledger.snapshot()}
+    return {"film_path": str(path)}
 
 
 def ordered(film_plan: FilmPlan, items: list[Any]) -> list[Any]:

@@ -53,9 +53,6 @@ class StudioState(InputState, total=False):
     film_path: str
     """Path of the assembled film."""
 
-    usage: Json
-    """The run's LLM ledger at assembly: calls, prompt/completion/total tokens, warnings (fallbacks)."""
-
 
 class ShotTask(TypedDict, total=False):
     """Payload of one recaption branch (sent with `Send`)."""
