@@ -19,7 +19,7 @@ from film.plan import (
     TimeOfDay,
     frame_size,
 )
-from film.render import RenderSpec, Take
+from film.render import Conditioning, MediaRef, RenderSpec, Take
 from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
 from film.timeline import Clip, SubtitleCue, Timeline, TitleCard
 
@@ -32,11 +32,13 @@ __all__ = [
     "Camera",
     "Character",
     "Clip",
+    "Conditioning",
     "DialogueLine",
     "Direction",
     "Easing",
     "FilmPlan",
     "Gravity",
+    "MediaRef",
     "Medium",
     "MotionAction",
     "MotionEvent",

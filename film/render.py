@@ -8,6 +8,33 @@ from film.hashing import stable_hash
 from film.plan import Character, Scene, Shot
 
 
+class MediaRef(BaseModel):
+    """A conditioning file (image or video). Its sha256 is what the cache key sees; the path
+    only says where it lies on this machine."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = Field(min_length=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Conditioning(BaseModel):
+    """What a shot is conditioned on besides its prompt: continuity and control inputs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    first_frame: MediaRef | None = Field(default=None, description="previous shot's last frame")
+    last_frame: MediaRef | None = Field(default=None, description="a frame the shot must end on")
+    control_video: MediaRef | None = Field(default=None, description="e.g. the previz depth pass")
+    reference_images: tuple[MediaRef, ...] = Field(default=(), description="character references")
+
+    def is_empty(self) -> bool:
+        return not (self.first_frame or self.last_frame or self.control_video or self.reference_images)
+
+
+EngineOption = str | int | float | bool
+
+
 class RenderSpec(BaseModel):
     """The fully recaptioned request for one shot. Everything that changes pixels is in here,
     so `spec_hash()` is a safe cache key: same spec, same take, never rendered twice."""
@@ -26,6 +53,9 @@ class RenderSpec(BaseModel):
     fps: int = Field(ge=1, le=120)
     card: str = Field(default="", max_length=300, description="text for the previz shot card")
     style: str = Field(default="", max_length=200)
+    model: str = Field(default="", max_length=200, description="engine model name, e.g. wan2.1-t2v-1.3b")
+    options: dict[str, EngineOption] = Field(default_factory=dict, description="steps, guidance...")
+    conditioning: Conditioning = Conditioning()
 
     @property
     def frames(self) -> int:
@@ -36,7 +66,15 @@ class RenderSpec(BaseModel):
         return self.shot.frames / self.fps
 
     def spec_hash(self) -> str:
-        return stable_hash(self)
+        """Content hash of everything that changes pixels; conditioning files count by their
+        sha256, not by where they happen to lie."""
+        data = self.model_dump(mode="json")
+        cond = data["conditioning"]
+        for key in ("first_frame", "last_frame", "control_video"):
+            if cond[key]:
+                cond[key] = cond[key]["sha256"]
+        cond["reference_images"] = [ref["sha256"] for ref in cond["reference_images"]]
+        return stable_hash(data)
 
 
 class Take(BaseModel):

@@ -90,3 +90,23 @@ def test_camera_label_and_physics_gravity() -> None:
     assert cam.label() == "WIDE · eye · dolly in"
     assert Physics(gravity=Gravity.moon).gravity_ms2() == pytest.approx(1.62)
     assert Physics(gravity=3.0).gravity_ms2() == 3.0
+
+
+def test_render_spec_hash_keys_conditioning_by_content_not_path() -> None:
+    from film import Conditioning, MediaRef, RenderSpec
+
+    plan = small_plan()
+    base = dict(
+        engine="previz", shot=plan.shots[0], scene=plan.scenes[0], seed=1, width=64, height=64, fps=24
+    )
+    here = Conditioning(first_frame=MediaRef(path="/a/last.png", sha256="ab" * 32))
+    there = Conditioning(first_frame=MediaRef(path="/elsewhere/x.png", sha256="ab" * 32))
+    other = Conditioning(first_frame=MediaRef(path="/a/last.png", sha256="cd" * 32))
+    a = RenderSpec.model_validate({**base, "conditioning": here})
+    b = RenderSpec.model_validate({**base, "conditioning": there})
+    c = RenderSpec.model_validate({**base, "conditioning": other})
+    assert a.spec_hash() == b.spec_hash() != c.spec_hash()
+    assert (
+        RenderSpec.model_validate({**base, "model": "wan"}).spec_hash()
+        != RenderSpec.model_validate(base).spec_hash()
+    )
