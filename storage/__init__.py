@@ -1,7 +1,7 @@
 """Storage remembers: runs, plans, takes and a content-addressed asset store."""
 
 from storage.assets import AssetStore, StoredAsset, sha256_of
-from storage.checkpoints import checkpoint_path_for, checkpointer_scope, sqlite_checkpointer
+from storage.checkpoints import CHECKPOINT_TABLES, checkpointer_scope, sqlite_checkpointer
 from storage.db import database_url_for, open_database, session_scope
 from storage.repository import (
     KEEP,
@@ -36,6 +36,7 @@ from storage.tables import (
 from storage.takes import StoredTakeLibrary
 
 __all__ = [
+    "CHECKPOINT_TABLES",
     "FINISHED_STATUSES",
     "KEEP",
     "RUN_STATUSES",
@@ -50,7 +51,6 @@ __all__ = [
     "StoredAsset",
     "StoredTakeLibrary",
     "TakeRecord",
-    "checkpoint_path_for",
     "checkpointer_scope",
     "create_run",
     "database_url_for",

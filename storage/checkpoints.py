@@ -1,7 +1,8 @@
-"""LangGraph checkpointers, so an interrupted run resumes from its last finished node.
+"""LangGraph checkpointers on the same database as the runs, so an interrupted run resumes
+from its last finished node and a run's rows and its graph state live and die together.
 
-The file is separate from the main database: LangGraph owns its schema, and the PostgreSQL
-saver (later) takes a DSN rather than our Engine.
+SQLite gets a `SqliteSaver` on the same file; PostgreSQL a `PostgresSaver` on the same server.
+LangGraph owns its own tables (`checkpoints`, `writes`, ...); our migrations leave them alone.
 """
 
 from __future__ import annotations
@@ -11,22 +12,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from sqlalchemy.engine import make_url
 
-CHECKPOINT_FILE = "checkpoints.sqlite"
 BUSY_TIMEOUT_S = 10.0
-
-
-def checkpoint_path_for(home: Path) -> Path:
-    """The default checkpoint file of a storyreel home folder."""
-    return Path(home) / CHECKPOINT_FILE
+CHECKPOINT_TABLES = frozenset(
+    {"checkpoints", "checkpoint_blobs", "checkpoint_writes", "checkpoint_migrations", "writes"}
+)
 
 
 def sqlite_checkpointer(path: Path) -> SqliteSaver:
     """A ready SqliteSaver on `path`; the caller owns it and closes `saver.conn` when done.
 
     `check_same_thread=False` because the graph runs nodes in worker threads; WAL and a busy
-    timeout so a reader (e.g. `storyreel status`) never blocks a running graph.
+    timeout so the studio's own writes and the saver's never fail on each other.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,11 +41,29 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
     return saver
 
 
+def libpq_dsn(url: str) -> str:
+    """`postgresql+psycopg://u:p@h/db` (SQLAlchemy) → `postgresql://u:p@h/db` (libpq)."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 @contextmanager
-def checkpointer_scope(path: Path) -> Iterator[SqliteSaver]:
-    """`with checkpointer_scope(path) as saver:` — the connection is closed on the way out."""
-    saver = sqlite_checkpointer(path)
-    try:
-        yield saver
-    finally:
-        saver.conn.close()
+def checkpointer_scope(url: str) -> Iterator[BaseCheckpointSaver[str]]:
+    """`with checkpointer_scope(database_url) as saver:` — closed on the way out."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise ValueError(f"checkpoints need a database file, got {url!r}")
+        saver = sqlite_checkpointer(Path(parsed.database))
+        try:
+            yield saver
+        finally:
+            saver.conn.close()
+        return
+    import psycopg
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+
+    with psycopg.connect(libpq_dsn(url), autocommit=True, prepare_threshold=0, row_factory=dict_row) as conn:
+        pg_saver = PostgresSaver(conn)
+        pg_saver.setup()
+        yield pg_saver

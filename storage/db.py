@@ -11,14 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from storage.tables import metadata
-
 DATABASE_FILE = "storyreel.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -43,8 +44,8 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def open_database(url: str, *, echo: bool = False) -> Engine:
     """Create the engine for `url` and make sure every table exists.
 
-    Creating tables here is the foundation's schema step; migrations (alembic) replace it
-    once PostgreSQL arrives.
+    The schema comes from alembic migrations (storage/migrations), run to head on open, so an
+    older database is upgraded in place rather than recreated.
     """
     parsed = make_url(url)
     options: dict[str, Any] = {}
@@ -58,8 +59,17 @@ def open_database(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, echo=echo, **options)
     if is_sqlite:
         event.listen(engine, "connect", _tune_sqlite)
-    metadata.create_all(engine)
+    migrate(engine)
     return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the database behind `engine` to the newest schema (a no-op when it is there)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @contextmanager

@@ -88,6 +88,9 @@ class Run(RunBase, table=True):
     film_path: str | None = Field(default=None, max_length=1000)
     error: str | None = Field(default=None, sa_type=Text)
     pid: int | None = Field(default=None, description="OS process working on the run, if any")
+    prompt_tokens: int = Field(default=0, ge=0, description="LLM tokens sent, over the whole run")
+    completion_tokens: int = Field(default=0, ge=0, description="LLM tokens received")
+    warnings: str = Field(default="", sa_type=Text, description="one warning a line, e.g. LLM fallbacks")
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=True)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
 
@@ -117,6 +120,8 @@ class PlanVersion(SQLModel, table=True):
     version: int = Field(ge=1)
     plan_json: str = Field(sa_type=Text)
     plan_hash: str = Field(max_length=64)
+    note: str = Field(default="", sa_type=Text, description="the revision that made this version")
+    film_path: str | None = Field(default=None, max_length=1000, description="this version's film")
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
 
     def film_plan(self) -> FilmPlan:

@@ -23,7 +23,6 @@ from storage import (
     RunCreate,
     RunStatus,
     StoredTakeLibrary,
-    checkpoint_path_for,
     checkpointer_scope,
     create_run,
     get_run,
@@ -35,7 +34,6 @@ from storage import (
     session_scope,
     set_run_status,
 )
-from storage.db import database_url_for
 from studio import inputs
 from studio.progress import RunProgress
 from studio.settings import Settings
@@ -200,7 +198,7 @@ def _run(
     settings.home.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
-    db = open_database(database_url_for(settings.home))
+    db = open_database(settings.database)
     with session_scope(db) as session:
         create_run(
             session=session,
@@ -235,7 +233,7 @@ def _run(
     stage_s: dict[str, float] = {}
     final: dict[str, Any] = {}
     try:
-        with checkpointer_scope(checkpoint_path_for(settings.home)) as saver, progress:
+        with checkpointer_scope(settings.database) as saver, progress:
             graph = build_graph(checkpointer=saver)
             last = started
             for update in graph.stream(state, config, context=context, stream_mode="updates"):
@@ -287,13 +285,13 @@ def _set_status(db: Any, run_id: str, status: RunStatus, **extra: Any) -> None:
 
 
 def recent_runs(settings: Settings, *, limit: int = 20) -> list[Run]:
-    db = open_database(database_url_for(settings.home))
+    db = open_database(settings.database)
     with session_scope(db) as session:
         return list_runs(session=session, limit=limit)
 
 
 def run_details(settings: Settings, run_id: str) -> tuple[Run, FilmPlan | None]:
-    db = open_database(database_url_for(settings.home))
+    db = open_database(settings.database)
     with session_scope(db) as session:
         run = get_run(session=session, run_id=run_id)
         return run, latest_plan(session=session, run_id=run_id)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite database and a real asset store inside tmp_path."""
+"""Shared fixtures: a real database (SQLite and PostgreSQL, via the root `database_url`
+fixture) and a real asset store inside tmp_path."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage import AssetStore, database_url_for, open_database
+from storage import AssetStore, open_database
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(database_url_for(tmp_path / "home"))
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = open_database(database_url)
     yield engine
     engine.dispose()
 

@@ -8,10 +8,11 @@ from typing import Annotated, TypedDict
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from storage import checkpoint_path_for, checkpointer_scope, sqlite_checkpointer
+from storage import checkpointer_scope, open_database, sqlite_checkpointer
 
 
 class _State(TypedDict):
@@ -41,7 +42,7 @@ def _graph(checkpointer: BaseCheckpointSaver[str], *, interrupt: bool = False) -
 
 
 def test_state_is_read_back_from_a_fresh_checkpointer(tmp_path: Path) -> None:
-    path = checkpoint_path_for(tmp_path / "home")
+    path = tmp_path / "home" / "storyreel.db"
     config: RunnableConfig = {"configurable": {"thread_id": "r-20261124-1a2b3c"}}
     saver = sqlite_checkpointer(path)
     try:
@@ -50,19 +51,21 @@ def test_state_is_read_back_from_a_fresh_checkpointer(tmp_path: Path) -> None:
         saver.conn.close()
     assert result == {"count": 20, "log": ["plan", "render"]}
 
-    with checkpointer_scope(path) as fresh:
+    with checkpointer_scope(f"sqlite:///{path}") as fresh:
+        assert isinstance(fresh, SqliteSaver)
         assert fresh.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         snapshot = _graph(fresh).get_state(config)
     assert snapshot.values == {"count": 20, "log": ["plan", "render"]}
     assert snapshot.next == ()
 
 
-def test_interrupted_graph_resumes_from_another_checkpointer(tmp_path: Path) -> None:
-    path = tmp_path / "checkpoints.sqlite"
+def test_interrupted_graph_resumes_from_another_checkpointer(database_url: str) -> None:
+    """On both databases: the checkpointer shares the runs' database and resumes there."""
+    open_database(database_url).dispose()  # our tables and LangGraph's side by side
     config: RunnableConfig = {"configurable": {"thread_id": "r-resume"}}
-    with checkpointer_scope(path) as saver:
+    with checkpointer_scope(database_url) as saver:
         _graph(saver, interrupt=True).invoke({"count": 4, "log": []}, config)
-    with checkpointer_scope(path) as saver:
+    with checkpointer_scope(database_url) as saver:
         graph = _graph(saver, interrupt=True)
         assert graph.get_state(config).next == ("render",)
         assert graph.invoke(None, config) == {"count": 50, "log": ["plan", "render"]}

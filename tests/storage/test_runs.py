@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from film import BadInput
 from storage import (
@@ -137,18 +136,18 @@ def test_run_create_validates_input() -> None:
         RunCreate(brief="x", duration_s=0, out_dir="/tmp")
 
 
-def test_timestamps_are_stored_in_utc(tmp_path: Path, engine: Engine) -> None:
-    """Whatever zone the caller used, the column holds UTC (portable to PostgreSQL)."""
+def test_timestamps_are_stored_in_utc(engine: Engine) -> None:
+    """Whatever zone the caller used, the column holds UTC, read back raw on both databases."""
     with session_scope(engine) as session:
         run = create_run(session=session, run_create=_run_create())
         run.created_at = datetime(2026, 11, 24, 21, 0, tzinfo=timezone(timedelta(hours=9)))
         session.add(run)
-    raw = sqlite3.connect(tmp_path / "home" / "storyreel.db")
-    try:
-        (stored,) = raw.execute("SELECT created_at FROM run WHERE id = ?", (run.id,)).fetchone()
-    finally:
-        raw.close()
-    assert str(stored).startswith("2026-11-24 12:00:00")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT created_at FROM run WHERE id = :id"), {"id": run.id}).scalar_one()
+    if isinstance(stored, datetime):  # PostgreSQL: timestamptz comes back aware
+        assert stored.astimezone(UTC) == datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    else:  # SQLite: the text we wrote
+        assert str(stored).startswith("2026-11-24 12:00:00")
 
 
 def test_in_memory_database_is_shared_between_threads() -> None:
