@@ -312,7 +312,7 @@ def _bible(cid: str, member: CastMember, corpus: str, index: int) -> Character:
     if not appearance:
         appearance = f"wears a {color_name} jacket, {build} build"
     else:
-        color = _dressed_colour(appearance) or color
+        color = dressed_colour(appearance) or color
     return Character(
         id=cid,
         name=clip(member.name, 60),
@@ -323,7 +323,7 @@ def _bible(cid: str, member: CastMember, corpus: str, index: int) -> Character:
     )
 
 
-def _dressed_colour(appearance: str) -> str | None:
+def dressed_colour(appearance: str) -> str | None:
     """The colour the brief dresses a character in, so the previz figure wears it too."""
     words = [w.strip(".,;:!?\"'()«»“”") for w in appearance.lower().split()]
     for word in words:
