@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -44,9 +45,10 @@ def ffmpeg_exe() -> str:
 
 
 def part_path(dest: Path) -> Path:
-    """Temp name next to `dest` (same folder, so `os.replace` is atomic); keeps the suffix so
-    ffmpeg still picks the right muxer."""
-    return dest.with_name(dest.stem + ".part" + dest.suffix)
+    """A fresh temp name next to `dest` (same folder, so `os.replace` is atomic); keeps the suffix
+    so ffmpeg still picks the right muxer. Unique per call: an orphaned ffmpeg from a killed run
+    may still be finishing its own temp file when a resumed run renders the same take."""
+    return dest.with_name(f"{dest.stem}.part-{os.getpid()}-{secrets.token_hex(4)}{dest.suffix}")
 
 
 def _tail(text: str, lines: int = _STDERR_TAIL_LINES) -> str:

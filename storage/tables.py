@@ -71,6 +71,7 @@ class RunBase(SQLModel):
     duration_s: float = Field(gt=0)
     seed: int = Field(default=0, ge=0, le=2**32 - 1, sa_type=BigInteger)
     style: str = Field(default="cinematic", max_length=200)
+    title_card: bool = Field(default=True)
     out_dir: str = Field(max_length=1000)
 
 

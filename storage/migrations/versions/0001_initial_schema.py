@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 14:14:53.527854
+Create Date: 2026-11-24 14:20:49.786322
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("duration_s", sa.Float(), nullable=False),
         sa.Column("seed", sa.BigInteger(), nullable=False),
         sa.Column("style", sa.String(length=200), nullable=False),
+        sa.Column("title_card", sa.Boolean(), nullable=False),
         sa.Column("out_dir", sa.String(length=1000), nullable=False),
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
