@@ -93,6 +93,9 @@ class Take(BaseModel):
     height: int
     cached: bool = False
     render_s: float = 0.0
+    extras: dict[str, str] = Field(
+        default_factory=dict, description="side files by kind, e.g. the previz 'depth' and 'boxes' passes"
+    )
 
     @property
     def duration_s(self) -> float:

@@ -8,6 +8,7 @@ DO NOTHING, which SQLite and PostgreSQL both speak, so they are idempotent witho
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from typing import Any, Literal
 
@@ -121,8 +122,13 @@ def _latest_version(*, session: Session, run_id: str) -> PlanVersion | None:
     return session.exec(query).first()
 
 
-def save_plan_version(*, session: Session, run_id: str, plan: FilmPlan) -> PlanVersion:
+def save_plan_version(
+    *, session: Session, run_id: str, plan: FilmPlan, note: str = "", thread_id: str | None = None
+) -> PlanVersion:
     """Save `plan` as the run's next version (1, 2, ...) with one ShotRecord per shot.
+
+    `thread_id` is the LangGraph thread that shoots this version (default: the previous
+    version's, or the run id), so `storyreel resume` knows which graph state to continue.
 
     Saving a plan equal to the latest version returns that version instead of adding a copy:
     a graph node re-run after an interruption must not create phantom revisions.
@@ -137,12 +143,33 @@ def save_plan_version(*, session: Session, run_id: str, plan: FilmPlan) -> PlanV
         version=(latest.version + 1) if latest is not None else 1,
         plan_json=plan.model_dump_json(),
         plan_hash=plan_hash,
+        note=note,
+        thread_id=thread_id or (latest.thread_id if latest is not None else run_id),
     )
     session.add(version)
     for position, shot in enumerate(plan.shots):
         session.add(ShotRecord(run_id=run_id, version=version.version, position=position, shot_id=shot.id))
     session.flush()
     return version
+
+
+def latest_plan_version(*, session: Session, run_id: str) -> PlanVersion | None:
+    """The newest saved version row of the run, or None before the planner has saved one."""
+    return _latest_version(session=session, run_id=run_id)
+
+
+def set_plan_film(*, session: Session, run_id: str, plan_hash: str, film_path: str) -> None:
+    """Record the film cut from a plan on the newest version holding that plan."""
+    query = (
+        select(PlanVersion)
+        .where(PlanVersion.run_id == run_id, PlanVersion.plan_hash == plan_hash)
+        .order_by(col(PlanVersion.version).desc())
+    )
+    found = session.exec(query).first()
+    if found is not None:
+        found.film_path = film_path
+        session.add(found)
+        session.flush()
 
 
 def latest_plan(*, session: Session, run_id: str) -> FilmPlan | None:
@@ -227,9 +254,14 @@ def find_take(*, session: Session, spec_hash: str) -> TakeRecord | None:
     return session.get(TakeRecord, spec_hash)
 
 
-def record_take(*, session: Session, take: Take, asset: StoredAsset) -> TakeRecord:
-    """Remember a take and its file. Idempotent: the same spec hash twice keeps one row."""
+def record_take(
+    *, session: Session, take: Take, asset: StoredAsset, extras: dict[str, StoredAsset] | None = None
+) -> TakeRecord:
+    """Remember a take, its file and its side files. Idempotent: the same spec hash twice keeps
+    one row."""
     record_asset(session=session, asset=asset)
+    for extra in (extras or {}).values():
+        record_asset(session=session, asset=extra)
     values = {
         "spec_hash": take.spec_hash,
         "shot_id": take.shot_id,
@@ -240,6 +272,7 @@ def record_take(*, session: Session, take: Take, asset: StoredAsset) -> TakeReco
         "width": take.width,
         "height": take.height,
         "render_s": take.render_s,
+        "extras_json": json.dumps({kind: a.sha256 for kind, a in sorted((extras or {}).items())}),
         "created_at": utc_now(),
     }
     _insert_if_missing(session, TakeRecord, values, "spec_hash")

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 from film import FilmPlan
 
-RunStatus = Literal["planning", "rendering", "assembling", "done", "failed", "interrupted"]
+RunStatus = Literal["planning", "reviewing", "rendering", "assembling", "done", "failed", "interrupted"]
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
 FINISHED_STATUSES: frozenset[str] = frozenset({"done", "failed"})
 
@@ -122,6 +122,7 @@ class PlanVersion(SQLModel, table=True):
     plan_json: str = Field(sa_type=Text)
     plan_hash: str = Field(max_length=64)
     note: str = Field(default="", sa_type=Text, description="the revision that made this version")
+    thread_id: str = Field(default="", max_length=80, description="LangGraph thread shooting it")
     film_path: str | None = Field(default=None, max_length=1000, description="this version's film")
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
 
@@ -178,6 +179,7 @@ class TakeRecord(SQLModel, table=True):
     width: int
     height: int
     render_s: float = 0.0
+    extras_json: str = Field(default="{}", sa_type=Text, description="side files: kind → asset sha256")
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
 
 

@@ -7,6 +7,7 @@ store's atomic writes and the repository's insert-if-missing make a race harmles
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -36,6 +37,11 @@ class StoredTakeLibrary:
         path = self._existing_path(record.asset_sha256, relative)
         if path is None:
             return None
+        extras = {
+            kind: str(found)
+            for kind, sha in json.loads(record.extras_json or "{}").items()
+            if (found := self.assets.path_for(sha)) is not None
+        }
         return Take(
             shot_id=record.shot_id,
             spec_hash=record.spec_hash,
@@ -48,15 +54,27 @@ class StoredTakeLibrary:
             height=record.height,
             cached=True,
             render_s=record.render_s,
+            extras=extras,
         )
 
     def keep(self, take: Take) -> Take:
         """Move the take's file into the store, record asset and take in one transaction, and
         return the take pointing at the stored file."""
         stored = self.assets.put_file(Path(take.path), move=True)
+        extras = {
+            kind: self.assets.put_file(Path(path), move=True)
+            for kind, path in take.extras.items()
+            if Path(path).is_file()
+        }
         with session_scope(self.engine) as session:
-            repository.record_take(session=session, take=take, asset=stored)
-        return take.model_copy(update={"path": str(stored.path), "asset_sha256": stored.sha256})
+            repository.record_take(session=session, take=take, asset=stored, extras=extras)
+        return take.model_copy(
+            update={
+                "path": str(stored.path),
+                "asset_sha256": stored.sha256,
+                "extras": {kind: str(extra.path) for kind, extra in extras.items()},
+            }
+        )
 
     def _existing_path(self, sha256: str, relative: str | None) -> Path | None:
         """The recorded path if the file is there, else wherever the store holds that content."""

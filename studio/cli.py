@@ -14,10 +14,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
-from film import FilmPlan, StoryreelError
+from film import BadInput, FilmPlan, StoryreelError
 from studio import make as usecases
+from studio import revise as revisions
+from studio.review import ask_review, plan_table
+from studio.review import chat as chat_loop
 from studio.settings import Settings
 
 app = typer.Typer(
@@ -95,15 +98,24 @@ def make(
     title_card: TitleOpt = True,
     engine: EngineOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="Stop after planning to approve or revise the plan.")
+    ] = False,
 ) -> None:
     """Plan, render and cut a film from a brief. Prints the film's path."""
     settings = Settings()
     request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
     result = usecases.make_film(
-        request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet
-    )
+        request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet,
+        review=ask_review(console) if review else None, gate=review,
+    )  # fmt: skip
+    _finish(result)
+
+
+def _finish(result: usecases.FilmResult) -> None:
     console.print(result.summary())
-    out.print(str(result.film_path), highlight=False, soft_wrap=True)
+    if result.film_path is not None:
+        out.print(str(result.film_path), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -140,15 +152,16 @@ def render(
     result = usecases.render_plan(
         plan_file, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet
     )
-    console.print(result.summary())
-    out.print(str(result.film_path), highlight=False, soft_wrap=True)
+    _finish(result)
 
 
 @app.command()
 @friendly
 def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.")] = 20) -> None:
     """List recent runs, newest first."""
-    table = Table("run", "status", "title", "engine", "length", "created", "film")
+    table = Table("title", "engine", "length", "created", "film")
+    table.columns.insert(0, Column("run", no_wrap=True))
+    table.columns.insert(1, Column("status"))
     for run in usecases.recent_runs(Settings(), limit=limit):
         table.add_row(
             run.id,
@@ -174,20 +187,89 @@ def show(run_id: Annotated[str, typer.Argument(help="A run id from `storyreel ru
     if run.error:
         out.print(f"[red]error:[/] {run.error}", highlight=False)
     if plan is not None:
-        _print_shots(plan)
+        out.print(plan_table(plan))
 
 
-def _print_shots(plan: FilmPlan) -> None:
-    table = Table("shot", "scene", "length", "camera", "description")
-    for shot in plan.shots:
-        table.add_row(
-            shot.id,
-            shot.scene_id,
-            f"{shot.frames / plan.fps:.2f}s",
-            shot.camera.label(),
-            shot.description[:70],
-        )
-    out.print(table)
+@app.command("previz-sheet")
+@friendly
+def previz_sheet(
+    plan_file: Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the PNG.")] = Path(
+        "sheet.png"
+    ),
+    columns: Annotated[int, typer.Option("--columns", help="Frames per row.", min=1, max=12)] = 4,
+) -> None:
+    """Write a contact sheet: one previz frame per shot, with its shot card."""
+    path = usecases.previz_sheet(plan_file, out_file, columns=columns)
+    out.print(str(path), highlight=False, soft_wrap=True)
+
+
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+RunArg = Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]
+
+
+@app.command()
+@friendly
+def resume(run_id: RunArg, quiet: QuietOpt = False) -> None:
+    """Continue an interrupted run (or approve a plan waiting for review)."""
+    _finish(
+        revisions.resume_run(Settings(), run_id, console=console, quiet=quiet, review=ask_review(console))
+    )
+
+
+@app.command()
+@friendly
+def revise(
+    run_id: RunArg,
+    instruction: Annotated[str, typer.Argument(help='e.g. "shot 3: close-up, dolly in; make it 45 seconds"')],
+    quiet: QuietOpt = False,
+) -> None:
+    """Revise a run's plan; only shots whose spec changed are rendered again."""
+    _finish(revisions.revise_run(Settings(), run_id, instruction, console=console, quiet=quiet))
+
+
+@app.command()
+@friendly
+def diff(
+    run_id: RunArg,
+    first: Annotated[str, typer.Argument(help="A plan version, e.g. v1.")],
+    second: Annotated[str, typer.Argument(help="Another plan version, e.g. v2.")],
+) -> None:
+    """Show what changed between two plan versions of a run."""
+    for line in revisions.diff_versions(Settings(), run_id, _version(first), _version(second)):
+        out.print(line, highlight=False, soft_wrap=True)
+
+
+def _version(text: str) -> int:
+    digits = text.lower().removeprefix("v")
+    if not digits.isdigit() or int(digits) < 1:
+        raise BadInput("version", text, "must look like v1, v2, ...")
+    return int(digits)
+
+
+@app.command()
+@friendly
+def chat(
+    duration: Duration = None,
+    aspect: AspectOpt = "16:9",
+    style: StyleOpt = None,
+    seed: SeedOpt = 0,
+    quiet: QuietOpt = False,
+) -> None:
+    """Chat a film into shape: type a brief, then revisions ("shot 3: close-up", "make it 45 seconds")."""
+    settings = Settings()
+
+    def make_it(brief: str) -> usecases.FilmResult:
+        request = _request(brief, None, duration, aspect, style, seed, True, settings)
+        return usecases.make_film(request, settings=settings, console=console, quiet=quiet)
+
+    def revise_it(run_id: str, text: str) -> usecases.FilmResult:
+        return revisions.revise_run(settings, run_id, text, console=console, quiet=quiet)
+
+    def diff_it(run_id: str, a: int, b: int) -> list[str]:
+        return revisions.diff_versions(settings, run_id, a, b)
+
+    raise typer.Exit(chat_loop(console, make_it, revise_it, diff_it))
 
 
 @app.command()

@@ -1,41 +1,32 @@
-"""Use cases the CLI offers: make a film, write a plan, render a plan, look at runs.
-
-This is the one place where agents, engine and storage meet: the graph gets the renderer,
-the take library and the assembler injected here.
+"""Use cases that start a run: make a film from a brief, write a plan, render a plan file,
+draw a contact sheet; and the read-only views of runs.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
-from agents import StudioContext, build_graph, plan_brief
-from engine import FfmpegAssembler, renderer_for
-from film import BadInput, FilmPlan, StoryreelError
+from agents import plan_brief, recaption
+from engine.previz.sheet import contact_sheet
+from film import BadInput, FilmPlan
 from storage import (
-    AssetStore,
     Run,
     RunCreate,
-    RunStatus,
-    StoredTakeLibrary,
-    checkpointer_scope,
     create_run,
     get_run,
     latest_plan,
     list_runs,
     new_run_id,
     open_database,
-    save_plan_version,
     session_scope,
-    set_run_status,
 )
 from studio import inputs
-from studio.progress import RunProgress
+from studio.runner import FilmResult, Review, remember_plan, shoot
 from studio.settings import Settings
 
 
@@ -85,29 +76,6 @@ class FilmRequest:
         )
 
 
-@dataclass
-class FilmResult:
-    run_id: str
-    film_path: Path
-    plan: FilmPlan
-    rendered: list[str] = field(default_factory=list)
-    reused: list[str] = field(default_factory=list)
-    wall_s: float = 0.0
-    stage_s: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        shots = len(self.plan.shots)
-        if not self.rendered:
-            takes = f"rendered nothing: all {shots} shots reused from the take cache (same spec_hash)"
-        elif self.reused:
-            takes = f"rendered {len(self.rendered)} of {shots} shots, reused {len(self.reused)} from cache"
-        else:
-            takes = f"rendered {len(self.rendered)} of {shots} shots"
-        return (
-            f"[green]done[/] run {self.run_id}: {self.plan.total_s:.1f}s film, {takes}, in {self.wall_s:.1f}s"
-        )
-
-
 def write_plan(request: FilmRequest, out_file: Path) -> Path:
     """Plan only; the JSON is written atomically so an interrupted write leaves nothing."""
     plan = request.plan()
@@ -121,6 +89,14 @@ def write_plan(request: FilmRequest, out_file: Path) -> Path:
     return out_file
 
 
+def previz_sheet(plan_file: Path, out_file: Path, *, columns: int = 4) -> Path:
+    """One mid-shot previz frame per shot in a grid, for reviewing blocking before rendering."""
+    plan = inputs.load_plan(plan_file)
+    inputs.check_out_dir(out_file.parent if str(out_file.parent) else Path("."))
+    specs = [recaption(plan, shot, engine="previz") for shot in plan.shots]
+    return contact_sheet(plan, specs, out_file, columns=columns)
+
+
 def make_film(
     request: FilmRequest,
     *,
@@ -129,8 +105,10 @@ def make_film(
     engine: str | None = None,
     console: Console | None = None,
     quiet: bool = False,
+    review: Review | None = None,
+    gate: bool = False,
 ) -> FilmResult:
-    """Brief → plan → takes → film, as one durable run."""
+    """Brief → plan → takes → film, as one durable run. With `gate`, stop for review after planning."""
     state: dict[str, Any] = {
         "brief": request.brief,
         "duration_s": request.duration_s,
@@ -138,17 +116,9 @@ def make_film(
         "style": request.style,
         "seed": request.seed,
         "title_card": request.title_card,
+        "review": gate,
     }
-    return _run(
-        state,
-        brief=request.brief,
-        request=request,
-        settings=settings,
-        out_dir=out_dir,
-        engine=engine,
-        console=console,
-        quiet=quiet,
-    )
+    return _start(state, request.brief, request, settings, out_dir, engine, console, quiet, review)
 
 
 def render_plan(
@@ -162,29 +132,16 @@ def render_plan(
 ) -> FilmResult:
     """A plan someone wrote or edited → film, skipping the planner."""
     plan = inputs.load_plan(plan_file)
-    state: dict[str, Any] = {"plan": plan.model_dump(mode="json")}
     request = FilmRequest(
-        brief=plan.logline or plan.title,
-        duration_s=plan.duration_s,
-        aspect=plan.aspect,
-        style=plan.style,
-        seed=plan.seed,
-    )
-    return _run(
-        state,
-        brief=f"(plan file {plan_file})",
-        request=request,
-        settings=settings,
-        out_dir=out_dir,
-        engine=engine,
-        console=console,
-        quiet=quiet,
-    )
+        brief=plan.logline or plan.title, duration_s=plan.duration_s, aspect=plan.aspect,
+        style=plan.style, seed=plan.seed, title_card=plan.title_card_frames > 0,
+    )  # fmt: skip
+    state: dict[str, Any] = {"plan": plan.model_dump(mode="json")}
+    return _start(state, f"(plan file {plan_file})", request, settings, out_dir, engine, console, quiet)
 
 
-def _run(
+def _start(
     state: dict[str, Any],
-    *,
     brief: str,
     request: FilmRequest,
     settings: Settings,
@@ -192,9 +149,10 @@ def _run(
     engine: str | None,
     console: Console | None,
     quiet: bool,
+    review: Review | None = None,
 ) -> FilmResult:
+    """Create the run row, then shoot version 1."""
     engine_name = engine or settings.engine
-    renderer = renderer_for(engine_name)
     settings.home.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
@@ -203,85 +161,18 @@ def _run(
         create_run(
             session=session,
             run_create=RunCreate(
-                brief=brief,
-                engine=engine_name,
-                aspect=request.aspect,
-                duration_s=request.duration_s,
-                seed=request.seed,
-                style=request.style,
+                brief=brief, engine=engine_name, aspect=request.aspect, duration_s=request.duration_s,
+                seed=request.seed, style=request.style, title_card=request.title_card,
                 out_dir=str(film_dir.resolve()),
             ),
             run_id=run_id,
-        )
-        set_run_status(session=session, run_id=run_id, status="planning", pid=os.getpid())
-        if "plan" in state:
-            _remember_plan(session, run_id, FilmPlan.model_validate(state["plan"]))
-    progress = RunProgress(console or Console(stderr=True), enabled=not quiet)
-    context = StudioContext(
-        renderer=renderer,
-        takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
-        assembler=FfmpegAssembler(),
-        out_dir=film_dir,
-        work_dir=settings.work_root / run_id,
-        report=progress,
-    )
-    config: dict[str, Any] = {
-        "configurable": {"thread_id": run_id},
-        "max_concurrency": settings.render_workers,
-    }
-    started = time.perf_counter()
-    stage_s: dict[str, float] = {}
-    final: dict[str, Any] = {}
-    try:
-        with checkpointer_scope(settings.database) as saver, progress:
-            graph = build_graph(checkpointer=saver)
-            last = started
-            for update in graph.stream(state, config, context=context, stream_mode="updates"):
-                for node, delta in update.items():
-                    now = time.perf_counter()
-                    stage_s[node] = stage_s.get(node, 0.0) + (now - last)
-                    last = now
-                    _on_update(db, run_id, node, delta or {})
-            final = graph.get_state(config).values
-    except KeyboardInterrupt:
-        _set_status(db, run_id, "interrupted", error="interrupted by the user", pid=None)
-        raise
-    except StoryreelError as exc:
-        _set_status(db, run_id, "failed", error=str(exc), pid=None)
-        raise
-    except Exception as exc:
-        _set_status(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}", pid=None)
-        raise
-    film_path = Path(final["film_path"])
-    _set_status(db, run_id, "done", film_path=str(film_path), pid=None)
-    return FilmResult(
-        run_id=run_id,
-        film_path=film_path,
-        plan=FilmPlan.model_validate(final["plan"]),
-        rendered=progress.rendered,
-        reused=progress.reused,
-        wall_s=time.perf_counter() - started,
-        stage_s=stage_s,
-    )
-
-
-def _on_update(db: Any, run_id: str, node: str, delta: dict[str, Any]) -> None:
-    """Remember what the graph produced as it goes: plan versions, then the stage."""
-    if node == "plan" and "plan" in delta:
-        with session_scope(db) as session:
-            _remember_plan(session, run_id, FilmPlan.model_validate(delta["plan"]))
-    elif node == "edit":
-        _set_status(db, run_id, "assembling")
-
-
-def _remember_plan(session: Any, run_id: str, plan: FilmPlan) -> None:
-    save_plan_version(session=session, run_id=run_id, plan=plan)
-    set_run_status(session=session, run_id=run_id, status="rendering", title=plan.title)
-
-
-def _set_status(db: Any, run_id: str, status: RunStatus, **extra: Any) -> None:
-    with session_scope(db) as session:
-        set_run_status(session=session, run_id=run_id, status=status, **extra)
+        )  # fmt: skip
+    if "plan" in state:
+        remember_plan(db, run_id, FilmPlan.model_validate(state["plan"]))
+    return shoot(
+        settings=settings, db=db, run_id=run_id, version=1, state=state, out_dir=film_dir,
+        engine_name=engine_name, console=console, quiet=quiet, review=review,
+    )  # fmt: skip
 
 
 def recent_runs(settings: Settings, *, limit: int = 20) -> list[Run]:

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     )
     engine: str = Field(default="previz", description="render engine for new runs")
     render_workers: int = Field(default=2, ge=1, le=32, description="shots rendered at once")
+    render_log: Path | None = Field(default=None, description="append a line per finished render here")
     duration_s: float = Field(default=30.0, description="film length when --duration is not given")
     style: str = Field(default="cinematic", description="look of the film when --style is not given")
 

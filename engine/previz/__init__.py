@@ -1,5 +1,7 @@
-"""previz: the CPU animatic engine — a layered set, figures, camera moves and a shot card."""
+"""previz: the CPU animatic engine — a layered set, figures, simulated physics, every camera
+move, a shot card, a depth/boxes control pass, and a contact sheet of the plan."""
 
 from engine.previz.renderer import PrevizRenderer
+from engine.previz.sheet import contact_sheet
 
-__all__ = ["PrevizRenderer"]
+__all__ = ["PrevizRenderer", "contact_sheet"]

@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from film import Angle, Camera, Direction, Easing, Movement, ShotSize
+from film import Angle, Camera, Easing, ShotSize
 
 FIGURE_HEIGHT: dict[ShotSize, float] = {
     ShotSize.extreme_wide: 0.12,
@@ -68,6 +66,7 @@ class View:
     set: LayerView
     cast: LayerView
     roll_deg: float = 0.0
+    far: LayerView | None = None  # the distant set (sky, mountains); None: travels with `set`
 
 
 def ease(t: float, easing: Easing) -> float:
@@ -82,78 +81,71 @@ def ease(t: float, easing: Easing) -> float:
     return t
 
 
-def _sign(direction: Direction, positive: Direction, default: float = 1.0) -> float:
-    """+1 for the move's natural direction, -1 for its opposite, `default` when none was given."""
-    if direction is Direction.none:
-        return default
-    if direction is positive:
-        return 1.0
-    return -1.0
+SET_DEPTH = 2.5
+"""The painted set stands this many subject distances behind the subject: it sets the parallax."""
+
+FAR_DEPTH = 12.0
+"""The far layer (sky, mountains) stands this many subject distances behind the subject."""
 
 
 class CameraMove:
-    """Turns one `Camera` into a `View` per frame; `views()` is cheap and deterministic."""
+    """Turns one `Camera` into a `View` per frame; `views()` is cheap and deterministic.
+
+    Each layer's view is fitted from the pinhole rig (rig.py): an anchor point on the layer is
+    projected through the unmoved and the moved camera; its screen travel gives the layer's
+    shift and the change of its depth the layer's magnification. Depth differences between the
+    layers therefore make parallax for moves that translate the camera, and none for pure
+    rotations or zooms.
+    """
 
     def __init__(
         self, camera: Camera, frames: int, width: int, height: int, fps: int = 24, seed: int = 0
     ) -> None:
+        from engine.previz.rig import Rig  # the rig builds on this module's tables; import late
+
         self.camera = camera
         self.frames = frames
         self.fps = fps
         self.width = width
         self.height = height
-        self._shake = np.random.default_rng([seed, 7]).uniform(0.0, 2 * math.pi, size=6)
+        self.rig = Rig(camera, max(frames - 1, 1) / fps, width, height, seed)
 
     def progress(self, i: int) -> float:
         """Eased progress of the move at frame i (0 at the first frame, 1 at the last)."""
         t = i / (self.frames - 1) if self.frames > 1 else 0.0
         return ease(t, self.camera.easing)
 
+    def _layer(self, pose: object, z: float) -> LayerView:
+        from engine.previz.rig import PIVOT_Y, Pose, project_with
+
+        assert isinstance(pose, Pose)
+        base = self.rig.base()
+        w, h = self.width, self.height
+        moved = Pose(pose.position, pose.yaw, pose.pitch, pose.roll, base.focal_px)
+        anchor = (0.0, PIVOT_Y, z)
+        a0 = project_with(base, anchor, w, h, roll=False)
+        a1 = project_with(moved, anchor, w, h, roll=False)
+        g = base.depth(anchor, base.pitch) / pose.depth(anchor, base.pitch)  # nearer = bigger
+        dx = a0[0] - w / 2 - (a1[0] - w / 2) / g
+        dy = a0[1] - h / 2 - (a1[1] - h / 2) / g
+        return LayerView(dx=dx, dy=dy, zoom=g * pose.focal_px / base.focal_px)
+
     def view(self, i: int) -> View:
-        cam, w, h = self.camera, self.width, self.height
-        p, s = self.progress(i), cam.speed
-        roll = DUTCH_ROLL_DEG if cam.angle is Angle.dutch else 0.0
-        d = cam.direction
-        move = cam.movement
-        if move is Movement.pan:
-            dx = _sign(d, Direction.right) * 0.35 * w * s * p
-            return View(LayerView(dx=dx), LayerView(dx=dx), roll)
-        if move is Movement.tilt:
-            dy = -_sign(d, Direction.up) * 0.25 * h * s * p
-            return View(LayerView(dy=dy), LayerView(dy=dy), roll)
-        if move in (Movement.dolly, Movement.zoom):
-            amount = p if _sign(d, Direction.in_) > 0 else 1.0 - p
-            if move is Movement.zoom:
-                z = 1.0 + 0.6 * s * amount
-                return View(LayerView(zoom=z), LayerView(zoom=z), roll)
-            return View(LayerView(zoom=1.0 + 0.15 * s * amount), LayerView(zoom=1.0 + 0.5 * s * amount), roll)
-        if move is Movement.truck:
-            k = _sign(d, Direction.right) * w * s * p
-            return View(LayerView(dx=0.12 * k), LayerView(dx=0.4 * k), roll)
-        if move is Movement.crane:
-            k = -_sign(d, Direction.up) * h * s * p
-            return View(LayerView(dy=0.1 * k), LayerView(dy=0.3 * k), roll)
-        if move is Movement.orbit:
-            k = _sign(d, Direction.right) * w * s * p
-            return View(LayerView(dx=0.35 * k), LayerView(dx=-0.08 * k), roll)
-        if move is Movement.handheld:
-            t = i / self.fps
-            ph = self._shake
-            amp = 0.008 * min(w, h) * max(s, 0.2)
-            dx = amp * (math.sin(1.3 * t + ph[0]) + 0.5 * math.sin(3.1 * t + ph[1]))
-            dy = amp * (math.sin(1.7 * t + ph[2]) + 0.5 * math.sin(2.9 * t + ph[3]))
-            shake = LayerView(dx=dx, dy=dy, zoom=1.03)
-            return View(shake, shake, roll + 0.4 * math.sin(0.9 * t + ph[4]))
-        return View(LayerView(), LayerView(), roll)
+        pose = self.rig.pose(i / self.fps)
+        cast = self._layer(pose, 0.0)
+        scenery = self._layer(pose, SET_DEPTH * self.rig.distance)
+        far = self._layer(pose, FAR_DEPTH * self.rig.distance)
+        return View(scenery, cast, pose.roll, far)
 
     def views(self) -> list[View]:
         return [self.view(i) for i in range(self.frames)]
 
 
-def set_bounds(views: list[View], width: int, height: int) -> tuple[int, int, int, int]:
+def set_bounds(views: list[View], width: int, height: int, far: bool = False) -> tuple[int, int, int, int]:
     """Smallest integer base rectangle (left, top, right, bottom) that every frame's set view
-    shows, so the set can be painted once per shot and only cropped per frame."""
-    lefts, tops, rights, bottoms = zip(*(v.set.window(width, height) for v in views), strict=True)
+    (or far view) shows, so the set can be painted once per shot and only cropped per frame."""
+    layers = [(v.far or v.set) if far else v.set for v in views]
+    lefts, tops, rights, bottoms = zip(*(lv.window(width, height) for lv in layers), strict=True)
     return (
         math.floor(min(lefts)) - 2,
         math.floor(min(tops)) - 2,

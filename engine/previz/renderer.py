@@ -1,40 +1,30 @@
 """PrevizRenderer: draws a RenderSpec as a 2.5-D animatic on the CPU and encodes it as a take.
 
 Per shot the set is painted once onto a canvas covering every camera window; per frame we only
-crop (or resample, for zooms) that canvas, draw the figures, weather and overlays, and pipe
-the pixels to ffmpeg. That keeps a minute of previz well under a minute of wall time.
+crop (or resample, for zooms) that canvas, draw the figures, props, weather and overlays, and
+pipe the pixels to ffmpeg (see shot.py). That keeps a minute of previz well under a minute.
+
+With the control pass on (the default) every take also gets, next to `dest`, a depth video
+(`.depth.mp4`, near = bright, same frames as the picture) and the characters' screen boxes per
+frame (`.boxes.json`): what a diffusion engine needs to follow the previz's blocking, camera
+and physics.
 """
 
 from __future__ import annotations
 
-import math
+import contextlib
+import json
+import os
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from engine.media import FrameWriter
-from engine.previz.camera import HORIZON, CameraMove, LayerView, set_bounds
-from engine.previz.card import ShotCard
-from engine.previz.figures import Cast, Point
-from engine.previz.scenery import Canvas, SetPainter
-from engine.previz.weather import WeatherLayer
-from film import BadInput, ProgressFn, RenderSpec, ShotSize, Take
-
-Label = tuple[Image.Image, Point]
-"""A prerendered name tag and the screen point it hangs above."""
+from engine.previz.feed import FrameFeed
+from engine.previz.shot import ShotPainter
+from film import BadInput, ProgressFn, RenderSpec, Take
 
 PROGRESS_EVERY = 12
 """Frames between progress reports: often enough for a progress bar, rare enough to be free."""
-
-BACKGROUND_BLUR: dict[ShotSize, float] = {
-    ShotSize.medium: 0.8,
-    ShotSize.medium_close: 1.5,
-    ShotSize.close_up: 2.5,
-    ShotSize.extreme_close_up: 3.5,
-}
-"""Gaussian blur (px at 480 lines) of the set: the shallow focus that sells a close shot."""
 
 
 def check_inputs(spec: RenderSpec) -> None:
@@ -43,49 +33,24 @@ def check_inputs(spec: RenderSpec) -> None:
         raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine, not previz")
 
 
-def crop_set(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image:
-    """The set as this frame's camera sees it: a plain slice unless the view magnifies."""
-    w, h = canvas.width, canvas.height
-    left, top, right, bottom = view.window(w, h)
-    left, right = left - canvas.left, right - canvas.left
-    top, bottom = top - canvas.top, bottom - canvas.top
-    if abs(view.zoom - 1.0) < 1e-9:
-        x, y = round(left), round(top)
-        return Image.fromarray(pixels[y : y + h, x : x + w])
-    return canvas.image.resize((w, h), Image.Resampling.BILINEAR, box=(left, top, right, bottom))
+def depth_path(dest: Path) -> Path:
+    """Where the depth pass of the take at `dest` goes."""
+    return Path(dest).with_suffix(".depth.mp4")
 
 
-def roll(frame: Image.Image, labels: list[Label], deg: float) -> tuple[Image.Image, list[Label]]:
-    """Rotate the picture by `deg` about its centre, magnified just enough to hide the corners."""
-    w, h = frame.size
-    a = math.radians(deg)
-    s = math.cos(abs(a)) + max(w, h) / min(w, h) * math.sin(abs(a))
-    cos, sin, cx, cy = math.cos(a) / s, math.sin(a) / s, w / 2, h / 2
-    data = (cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy)
-    out = frame.transform((w, h), Image.Transform.AFFINE, data, resample=Image.Resampling.BILINEAR)
-    moved: list[Label] = []
-    for img, (x, y) in labels:  # forward map: output = C + s·R(-a)·(input - C)
-        dx, dy = x - cx, y - cy
-        moved.append(
-            (
-                img,
-                (
-                    cx + s * (math.cos(a) * dx + math.sin(a) * dy),
-                    cy + s * (-math.sin(a) * dx + math.cos(a) * dy),
-                ),
-            )
-        )
-    return out, moved
+def boxes_path(dest: Path) -> Path:
+    """Where the per-frame character boxes of the take at `dest` go."""
+    return Path(dest).with_suffix(".boxes.json")
 
 
-def paste_tags(frame: Image.Image, labels: list[Label], bottom: int) -> None:
-    """Name tags above heads, kept inside the picture and above the shot card."""
-    w = frame.size[0]
-    for img, (x, y) in labels:
-        tw, th = img.size
-        px = int(min(max(2, x - tw / 2), w - tw - 2))
-        py = int(min(max(2, y - th), bottom - th - 2))
-        frame.paste(img, (px, py), img)
+def write_json_atomically(path: Path, data: object) -> None:
+    """Temp file in the same folder, then os.replace: readers never see half a file."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class PrevizRenderer:
@@ -93,33 +58,41 @@ class PrevizRenderer:
 
     engine = "previz"
 
+    def __init__(self, control_pass: bool = True) -> None:
+        self.control_pass = control_pass
+
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         check_inputs(spec)
         started = time.perf_counter()
+        dest = Path(dest)
         w, h, total = spec.width, spec.height, spec.frames
-        cam = spec.shot.camera
-        move = CameraMove(cam, total, w, h, spec.fps, spec.seed)
-        views = move.views()
-        horizon = HORIZON[cam.angle] * h
-        canvas = SetPainter(spec.scene, w, h, horizon).paint(
-            set_bounds(views, w, h), BACKGROUND_BLUR.get(cam.size, 0.0) * h / 480
-        )
-        pixels = np.asarray(canvas.image)
-        cast = Cast(spec.characters, spec.shot.performances, cam.size, w, h, horizon)
-        card = ShotCard(spec, w, h)
-        weather = WeatherLayer(spec.shot.physics, w, h, spec.fps, spec.seed)
-        with FrameWriter(Path(dest), w, h, spec.fps) as writer:
-            for i, view in enumerate(views):
-                frame = crop_set(canvas, pixels, view.set)
-                labels = cast.draw(frame, view.cast, i / spec.fps, move.progress(i))
-                if view.roll_deg:
-                    frame, labels = roll(frame, labels, view.roll_deg)
-                frame = weather.apply(frame, i)
-                paste_tags(frame, labels, card.top)
-                card.apply(frame)
-                writer.write(np.asarray(frame))
-                if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
-                    progress(i + 1, total)
+        painter = ShotPainter(spec, control=self.control_pass)
+        frames_boxes: list[dict[str, object]] = []
+        try:
+            with contextlib.ExitStack() as stack:
+                writer = stack.enter_context(FrameWriter(dest, w, h, spec.fps))
+                picture = stack.enter_context(FrameFeed(writer))
+                depth = None
+                if self.control_pass:
+                    depth_writer = stack.enter_context(FrameWriter(depth_path(dest), w, h, spec.fps))
+                    depth = stack.enter_context(FrameFeed(depth_writer))
+                for i in range(total):
+                    drawn = painter.frame(i)
+                    picture.put(drawn.rgb)
+                    if depth is not None and drawn.depth_rgb is not None:
+                        depth.put(drawn.depth_rgb)
+                        frames_boxes.append({"frame": i, "boxes": drawn.boxes})
+                    if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
+                        progress(i + 1, total)
+            if self.control_pass:
+                write_json_atomically(
+                    boxes_path(dest), {"fps": spec.fps, "width": w, "height": h, "frames": frames_boxes}
+                )
+        except BaseException:
+            if self.control_pass:  # the picture failed after its sidecars: no orphans either way
+                depth_path(dest).unlink(missing_ok=True)
+                boxes_path(dest).unlink(missing_ok=True)
+            raise
         return Take(
             shot_id=spec.shot.id,
             spec_hash=spec.spec_hash(),
@@ -130,4 +103,7 @@ class PrevizRenderer:
             width=writer.out_width,
             height=writer.out_height,
             render_s=time.perf_counter() - started,
+            extras={"depth": str(depth_path(dest)), "boxes": str(boxes_path(dest))}
+            if self.control_pass
+            else {},
         )

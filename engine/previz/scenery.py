@@ -48,48 +48,27 @@ PALETTES: dict[TimeOfDay, Palette] = {
     ),
 }
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 LOCATION_WORDS: dict[str, tuple[str, ...]] = {
-    "room": (
-        "room",
-        "interior",
-        "int.",
-        "kitchen",
-        "office",
-        "bedroom",
-        "apartment",
-        "house",
-        "bar",
-        "cafe",
-        "café",
-        "restaurant",
-        "classroom",
-        "hall",
-        "studio",
-        "library",
-        "shop",
-        "store",
-        "lab",
-        "hospital",
+    "room": _words(
+        "room interior int. kitchen office bedroom apartment house bar cafe café restaurant classroom "
+        "hall studio library shop store lab hospital"
     ),
-    "space": ("space", "orbit", "spaceship", "starship", "galaxy", "asteroid", "lunar", "planet"),
-    "mountain": ("mountain", "hill", "peak", "alps", "cliff", "valley", "glacier", "snow"),
-    "city": (
-        "city",
-        "street",
-        "town",
-        "downtown",
-        "alley",
-        "rooftop",
-        "urban",
-        "market",
-        "square",
-        "skyline",
-    ),
-    "forest": ("forest", "wood", "jungle", "park", "garden", "grove", "tree"),
-    "desert": ("desert", "dune", "sand", "canyon", "wasteland"),
-    "sea": ("sea", "ocean", "beach", "harbor", "harbour", "lake", "river", "coast", "shore", "port", "pier"),
+    "space": _words("space orbit spaceship starship galaxy asteroid lunar planet"),
+    "mountain": _words("mountain hill peak alps cliff valley glacier snow"),
+    "city": _words("city street town downtown alley rooftop urban market square skyline"),
+    "forest": _words("forest wood jungle park garden grove tree"),
+    "desert": _words("desert dune sand canyon wasteland"),
+    "sea": _words("sea ocean beach harbor harbour lake river coast shore port pier"),
 }
 """Keywords in `scene.location` that choose the silhouettes, in back-to-front drawing order."""
+
+FAR_KINDS = ("mountain", "hills", "space")
+"""Set pieces that stand far off, on the far layer; the others are painted on the near one."""
 
 
 def location_kinds(location: str) -> list[str]:
@@ -144,14 +123,19 @@ class SetPainter:
     def _slots(self, step: float) -> range:
         return range(int(np.floor(self.left / step)) - 1, int(np.ceil(self.right / step)) + 1)
 
-    def paint(self, bounds: tuple[int, int, int, int], blur: float = 0.0) -> Canvas:
+    def paint(self, bounds: tuple[int, int, int, int], blur: float = 0.0, layer: str = "all") -> Canvas:
+        """Paint the base rectangle `bounds`. `layer` "far" is sky, ground and distant relief
+        (mountains, hills, space); "near" is the rest on a transparent RGBA canvas; "all" is
+        both in one. Painted apart, the two can travel at their own depths (parallax)."""
         self.left, self.top, self.right, self.bottom = bounds
         cw, ch = self.right - self.left, self.bottom - self.top
         kinds = location_kinds(self.scene.location)
-        pixels = self._sky_and_ground(cw, ch, kinds)
-        img = Image.fromarray(pixels)
+        if layer == "near":
+            img = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
+        else:
+            img = Image.fromarray(self._sky_and_ground(cw, ch, kinds))
         self.draw = ImageDraw.Draw(img)
-        if kinds != ["room"]:
+        if kinds != ["room"] and layer != "near":
             self._lights(kinds == ["space"])
         painters: dict[str, Callable[[], None]] = {
             "room": self._room,
@@ -164,8 +148,14 @@ class SetPainter:
             "hills": self._hills,
         }
         for kind in kinds:
-            painters[kind]()
-        img = _tint(img, self.scene.palette)
+            if layer == "all" or (kind in FAR_KINDS) == (layer == "far"):
+                painters[kind]()
+        if img.mode == "RGBA":
+            alpha = img.getchannel("A")
+            img = _tint(img.convert("RGB"), self.scene.palette)
+            img.putalpha(alpha)
+        else:
+            img = _tint(img, self.scene.palette)
         if blur > 0:
             img = img.filter(ImageFilter.GaussianBlur(blur))
         return Canvas(img, self.left, self.top, self.w, self.h, self.horizon)

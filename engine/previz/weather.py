@@ -1,15 +1,50 @@
-"""Weather as particles and haze drawn over the picture: rain, snow, fog, dust and storms.
+"""Weather drawn over the picture: rain, snow, fog, dust and storms.
 
-Particles are seeded per shot and move on closed-form paths (position = start + velocity·t,
-wrapped), so any frame can be drawn without simulating the ones before it.
+The particles themselves live in the physics simulation (metres, pushed by the wind; see
+physics.py); this layer only maps them onto the frame — the weather fills the air between the
+camera and the set, so it is drawn in screen space — and adds haze and lightning.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PIL import Image, ImageDraw
 
+from engine.previz.physics import particle_velocity_ms
 from film import Physics, Weather
+
+WEATHER_EXTENT_M = (16.0, 9.0)
+"""The slab of air (width, height in metres) the frame shows weather in."""
+
+
+GRADES: dict[Weather, tuple[tuple[float, float, float], float]] = {
+    Weather.rain: ((0.78, 0.82, 0.9), 0.25),
+    Weather.storm: ((0.55, 0.58, 0.68), 0.35),
+    Weather.snow: ((1.0, 1.03, 1.08), 0.3),
+    Weather.fog: ((1.0, 1.0, 1.02), 0.45),
+    Weather.dust: ((1.05, 0.95, 0.8), 0.2),
+}
+"""Per weather: light (RGB gains) and how much colour it washes out — overcast is dim and
+grey, snow cold and bright, dust warm and flat."""
+
+
+def weather_grade(weather: Weather) -> Callable[[Image.Image], Image.Image]:
+    """A once-per-shot grade of the set for the weather's light (alpha, if any, is kept)."""
+    if weather not in GRADES:
+        return lambda img: img
+    gains, wash = GRADES[weather]
+
+    def grade(img: Image.Image) -> Image.Image:
+        arr = np.asarray(img).astype(np.float32)
+        rgb = arr[..., :3]
+        grey = rgb.mean(axis=2, keepdims=True)
+        rgb = (rgb * (1 - wash) + grey * wash) * np.asarray(gains, np.float32)
+        arr[..., :3] = rgb
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+    return grade
 
 
 class WeatherLayer:
@@ -19,26 +54,13 @@ class WeatherLayer:
         self.kind = physics.weather
         self.w, self.h, self.fps = width, height, fps
         rng = np.random.default_rng([seed, 11])
-        wind_x = float(np.clip(physics.wind_ms[0], -30, 30))
-        density = {
-            Weather.rain: 1 / 1400,
-            Weather.storm: 1 / 700,
-            Weather.snow: 1 / 1800,
-            Weather.dust: 1 / 2600,
-        }
-        n = int(width * height * density.get(self.kind, 0.0))
-        self.x0 = rng.uniform(0, width, n)
-        self.y0 = rng.uniform(0, height, n)
-        self.speed = rng.uniform(0.8, 1.2, n)
-        self.phase = rng.uniform(0, 2 * np.pi, n)
+        self.sx, self.sy = width / WEATHER_EXTENT_M[0], height / WEATHER_EXTENT_M[1]
+        vx, vy = particle_velocity_ms(physics)
         scale = height / 480
-        if self.kind in (Weather.rain, Weather.storm):
-            self.vy, self.vx = 900.0 * scale, (wind_x * 25 + 60) * scale
-            self.streak = 14.0 * scale
-        elif self.kind is Weather.snow:
-            self.vy, self.vx = 60.0 * scale, wind_x * 12 * scale
-        else:
-            self.vy, self.vx = 6.0 * scale, (wind_x * 20 + 40) * scale
+        self.streak = 14.0 * scale
+        speed = max(1e-6, float(np.hypot(vx * self.sx, vy * self.sy)))
+        self.streak_dx = self.streak * vx * self.sx / speed  # streaks follow the wind-bent fall
+        self.streak_dy = -self.streak * vy * self.sy / speed
         haze = {
             Weather.fog: ((200, 204, 210), 0.42),
             Weather.dust: ((196, 160, 110), 0.3),
@@ -49,27 +71,30 @@ class WeatherLayer:
         self._haze_img = Image.new("RGB", (width, height), self.haze[0]) if self.haze else None
         self.flash_frames = {int(f * fps) + k for f in rng.uniform(0.5, 60, 8) for k in (0, 2)}
 
-    def apply(self, frame: Image.Image, i: int) -> Image.Image:
-        if self.kind is Weather.clear:
+    def to_screen(self, particles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """World particle positions (m, y up, x centred) → screen pixels."""
+        return (particles[:, 0] + WEATHER_EXTENT_M[0] / 2) * self.sx, self.h - particles[:, 1] * self.sy
+
+    def apply(self, frame: Image.Image, i: int, particles: np.ndarray) -> Image.Image:
+        if self.kind is Weather.clear and not len(particles):
             return frame
-        t = i / self.fps
         if self._haze_img is not None and self.haze is not None:
             frame = Image.blend(frame, self._haze_img, self.haze[1])
         if self.kind is Weather.storm and i in self.flash_frames:
             frame = Image.blend(frame, Image.new("RGB", frame.size, (240, 240, 255)), 0.55)
-        xs = (self.x0 + self.vx * t * self.speed) % (self.w + 40) - 20
-        ys = (self.y0 + self.vy * t * self.speed) % (self.h + 40) - 20
+        if not len(particles):
+            return frame
+        xs, ys = self.to_screen(particles)
         draw = ImageDraw.Draw(frame)
         if self.kind in (Weather.rain, Weather.storm):
-            dx = self.streak * self.vx / self.vy
+            dx, dy = self.streak_dx, self.streak_dy
             for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
-                draw.line([(x, y), (x - dx, y - self.streak)], fill=(196, 206, 222))
+                draw.line([(x, y), (x - dx, y - dy)], fill=(196, 206, 222))
         elif self.kind is Weather.snow:
-            xs = xs + 6 * np.sin(t * 1.5 + self.phase) * self.h / 480
             r = max(1.0, 1.6 * self.h / 480)
-            for x, y, s in zip(xs.tolist(), ys.tolist(), self.speed.tolist(), strict=True):
-                draw.ellipse((x - r * s, y - r * s, x + r * s, y + r * s), fill=(246, 248, 252))
-        elif self.kind is Weather.dust:
+            for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=(246, 248, 252))
+        else:
             for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
                 draw.point((x, y), fill=(222, 190, 140))
         return frame

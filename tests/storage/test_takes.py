@@ -101,3 +101,18 @@ def test_concurrent_keep_from_four_threads(tmp_path: Path, engine: Engine, store
         assert len(session.exec(select(TakeRecord)).all()) == 3
         assert len(session.exec(select(Asset)).all()) == 2
     assert sorted(p.name.startswith(".") for p in store.root.rglob("*") if p.is_file()) == [False, False]
+
+
+def test_side_files_travel_with_the_take(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    """The previz depth and boxes passes are stored with their take and found again with it."""
+    library = StoredTakeLibrary(engine, store)
+    fresh = make_take(tmp_path, "sh7", b"picture")
+    depth = Path(fresh.path).with_suffix(".depth.mp4")
+    boxes = Path(fresh.path).with_suffix(".boxes.json")
+    depth.write_bytes(b"depth frames")
+    boxes.write_text('{"frames": []}')
+    kept = library.keep(fresh.model_copy(update={"extras": {"depth": str(depth), "boxes": str(boxes)}}))
+    assert not depth.exists() and not boxes.exists()
+    assert Path(kept.extras["depth"]).read_bytes() == b"depth frames"
+    found = library.find(fresh.spec_hash)
+    assert found is not None and found.extras == kept.extras

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 14:20:49.786322
+Create Date: 2026-11-24 14:26:55.858433
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("plan_json", sa.Text(), nullable=False),
         sa.Column("plan_hash", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("thread_id", sa.String(length=80), nullable=False),
         sa.Column("film_path", sa.String(length=1000), nullable=True),
         sa.Column("created_at", storage.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -106,6 +107,7 @@ def upgrade() -> None:
         sa.Column("width", sa.Integer(), nullable=False),
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("render_s", sa.Float(), nullable=False),
+        sa.Column("extras_json", sa.Text(), nullable=False),
         sa.Column("created_at", storage.tables.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["asset_sha256"],

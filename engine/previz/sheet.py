@@ -1,0 +1,68 @@
+"""The previz contact sheet: one mid-shot frame per shot, card and all, in a grid PNG.
+
+A reviewer reads a whole plan at a glance before a single take is encoded, so each cell is
+drawn on its own (`ShotPainter.frame`), without rendering or encoding the shot's video.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from engine.lettering import ellipsize, font
+from engine.previz.shot import ShotPainter
+from film import BadInput, FilmPlan, RenderSpec
+
+GAP = 8
+CELL_WIDTH = 427
+"""Cells are drawn at this width (half of 854) so a 40-shot sheet stays a few megabytes."""
+
+
+def mid_frame(spec: RenderSpec) -> Image.Image:
+    """The frame halfway through the shot, drawn alone (physics is stepped up to it)."""
+    painter = ShotPainter(spec, control=False)
+    return Image.fromarray(painter.frame(spec.frames // 2).rgb)
+
+
+def contact_sheet(plan: FilmPlan, specs: list[RenderSpec], dest: Path, columns: int = 4) -> Path:
+    """Draw one mid-shot frame per spec into a grid of `columns`; written atomically to `dest`."""
+    if columns < 1:
+        raise BadInput("columns", columns, "a contact sheet needs at least one column")
+    if not specs:
+        raise BadInput("specs", specs, "a contact sheet needs at least one shot")
+    dest = Path(dest)
+    first = specs[0]
+    cell_w = min(CELL_WIDTH, first.width)
+    cell_h = round(first.height * cell_w / first.width)
+    cols = min(columns, len(specs))
+    rows = math.ceil(len(specs) / cols)
+    title_h = max(18, cell_h // 9)
+    sheet = Image.new(
+        "RGB", (cols * cell_w + (cols + 1) * GAP, title_h + rows * cell_h + (rows + 1) * GAP), (24, 24, 28)
+    )
+    title_font = font(round(title_h * 0.7), bold=True)
+    ImageDraw.Draw(sheet).text(
+        (GAP, 2),
+        ellipsize(
+            f"{plan.title} — {len(specs)} shots, {plan.total_s:.1f}s", title_font, sheet.width - 2 * GAP
+        ),
+        font=title_font,
+        fill=(240, 240, 240),
+    )
+    for k, spec in enumerate(specs):
+        cell = mid_frame(spec)
+        if cell.size != (cell_w, cell_h):  # a spec of another size still fits its cell
+            cell.thumbnail((cell_w, cell_h), Image.Resampling.LANCZOS)
+        r, c = divmod(k, cols)
+        sheet.paste(cell, (GAP + c * (cell_w + GAP), title_h + GAP + r * (cell_h + GAP)))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.stem + ".part" + dest.suffix)
+    try:
+        sheet.save(tmp, format="PNG")
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest

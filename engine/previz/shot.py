@@ -1,0 +1,227 @@
+"""One shot made ready to draw: everything that is per shot (set canvas, cast, card, weather,
+the physics run) is prepared once, and `frame(i)` draws any single frame from it.
+
+Keeping this apart from the encoder lets the renderer stream a take, the contact sheet draw a
+single mid-shot frame, and the benchmark time drawing without encoding.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from engine.previz.camera import HORIZON, CameraMove, LayerView, View, set_bounds
+from engine.previz.card import ShotCard
+from engine.previz.figures import Box, Cast, Point
+from engine.previz.physics import SimFrame, Simulation
+from engine.previz.props import Stage, draw_props
+from engine.previz.scenery import Canvas, SetPainter, location_kinds
+from engine.previz.weather import WEATHER_EXTENT_M, WeatherLayer, weather_grade
+from film import RenderSpec, ShotSize
+
+Label = tuple[Image.Image, Point]
+"""A prerendered name tag and the screen point it hangs above."""
+
+BACKGROUND_BLUR: dict[ShotSize, float] = {
+    ShotSize.medium: 0.8,
+    ShotSize.medium_close: 1.5,
+    ShotSize.close_up: 2.5,
+    ShotSize.extreme_close_up: 3.5,
+}
+"""Gaussian blur (px at 480 lines) of the set: the shallow focus that sells a close shot."""
+
+SUBJECT_DEPTH = 230
+"""Depth-pass grey of the stage plane (figures and props): near is bright."""
+
+
+@dataclass(frozen=True)
+class DrawnFrame:
+    """One finished frame: the picture, and (with the control pass) depth and figure boxes."""
+
+    rgb: np.ndarray
+    depth: np.ndarray | None  # (h, w) grey, near = bright
+    boxes: dict[str, list[int]]
+    depth_rgb: np.ndarray | None = None  # the same grey as (h, w, 3), ready for the encoder
+
+
+def crop_set(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image:
+    """The set as this frame's camera sees it: a plain slice unless the view magnifies.
+    `pixels` is `canvas.image` as an array, made once per shot."""
+    w, h = canvas.width, canvas.height
+    left, top, right, bottom = view.window(w, h)
+    left, right = left - canvas.left, right - canvas.left
+    top, bottom = top - canvas.top, bottom - canvas.top
+    if abs(view.zoom - 1.0) < 1e-9:
+        x, y = round(left), round(top)
+        return Image.fromarray(pixels[y : y + h, x : x + w])
+    return canvas.image.resize((w, h), Image.Resampling.BILINEAR, box=(left, top, right, bottom))
+
+
+def roll(
+    frame: Image.Image,
+    points: list[Point],
+    deg: float,
+    resample: Image.Resampling = Image.Resampling.BILINEAR,
+) -> tuple[Image.Image, list[Point]]:
+    """Rotate the picture by `deg` about its centre, magnified just enough to hide the corners;
+    `points` (tag anchors, box corners) are carried along."""
+    w, h = frame.size
+    a = math.radians(deg)
+    s = math.cos(abs(a)) + max(w, h) / min(w, h) * math.sin(abs(a))
+    cos, sin, cx, cy = math.cos(a) / s, math.sin(a) / s, w / 2, h / 2
+    data = (cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy)
+    out = frame.transform((w, h), Image.Transform.AFFINE, data, resample=resample)
+    moved: list[Point] = []
+    for x, y in points:  # forward map: output = C + s·R(-a)·(input - C)
+        dx, dy = x - cx, y - cy
+        moved.append(
+            (cx + s * (math.cos(a) * dx + math.sin(a) * dy), cy + s * (-math.sin(a) * dx + math.cos(a) * dy))
+        )
+    return out, moved
+
+
+def paste_tags(frame: Image.Image, labels: list[Label], bottom: int) -> None:
+    """Name tags above heads, kept inside the picture and above the shot card."""
+    w = frame.size[0]
+    for img, (x, y) in labels:
+        tw, th = img.size
+        px = int(min(max(2, x - tw / 2), w - tw - 2))
+        py = int(min(max(2, y - th), bottom - th - 2))
+        frame.paste(img, (px, py), img)
+
+
+def _apart(a: LayerView, b: LayerView) -> bool:
+    """Whether two layer views differ by more than rounding: half a pixel, or a zoom step
+    that would move the frame edge by half a pixel."""
+    return abs(a.dx - b.dx) > 0.5 or abs(a.dy - b.dy) > 0.5 or abs(a.zoom - b.zoom) > 1e-3
+
+
+def _corners(box: Box) -> list[Point]:
+    x0, y0, x1, y1 = box
+    return [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+
+
+def _clip_box(points: list[Point], w: int, h: int) -> list[int] | None:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, y0 = max(0, math.floor(min(xs))), max(0, math.floor(min(ys)))
+    x1, y1 = min(w, math.ceil(max(xs))), min(h, math.ceil(max(ys)))
+    return [x0, y0, x1, y1] if x1 > x0 and y1 > y0 else None
+
+
+class ShotPainter:
+    """Prepares one RenderSpec for drawing; `frame(i)` is then deterministic and independent."""
+
+    def __init__(self, spec: RenderSpec, control: bool = True, particles: int | None = None) -> None:
+        self.spec, self.control = spec, control
+        w, h, cam = spec.width, spec.height, spec.shot.camera
+        self.w, self.h = w, h
+        self.move = CameraMove(cam, spec.frames, w, h, spec.fps, spec.seed)
+        self.views: list[View] = self.move.views()
+        self.horizon = HORIZON[cam.angle] * h
+        painter, blur = (
+            SetPainter(spec.scene, w, h, self.horizon),
+            BACKGROUND_BLUR.get(cam.size, 0.0) * h / 480,
+        )
+        # Two set layers only where they would part company (dolly, truck, crane, orbit) and the
+        # location has a near layer at all; otherwise one canvas, as cheap as before.
+        self.layered = location_kinds(spec.scene.location) != ["room"] and any(
+            v.far is not None and _apart(v.far, v.set) for v in self.views
+        )
+        grade = weather_grade(spec.shot.physics.weather)
+        if self.layered:
+            self.canvas = painter.paint(set_bounds(self.views, w, h, far=True), 1.5 * blur, "far")
+            near = painter.paint(set_bounds(self.views, w, h), blur, "near")
+            self.near = replace(near, image=grade(near.image))
+            self.near_pixels = np.asarray(self.near.image)
+        else:
+            self.canvas = painter.paint(set_bounds(self.views, w, h), blur)
+        self.canvas = replace(self.canvas, image=grade(self.canvas.image))
+        self.pixels = np.asarray(self.canvas.image)
+        self.cast = Cast(spec.characters, spec.shot.performances, cam.size, w, h, self.horizon)
+        self.stage = Stage.for_cast(self.cast.figure_height, self.cast.feet_y, w, h)
+        self.card = ShotCard(spec, w, h)
+        self.weather = WeatherLayer(spec.shot.physics, w, h, spec.fps, spec.seed)
+        self.sim = Simulation(
+            spec.shot.physics,
+            spec.seed,
+            spec.fps,
+            spec.frames,
+            extent_m=WEATHER_EXTENT_M,
+            particles=particles,
+        )
+        self._sim_frames: list[SimFrame] = []
+        self._rows = np.arange(h, dtype=np.float32)
+        self._depth_cache: tuple[int, Image.Image] | None = None
+
+    def sim_frame(self, i: int) -> SimFrame:
+        """The physics at frame i, stepping the simulation forward only as far as needed."""
+        while len(self._sim_frames) <= i:
+            if self._sim_frames:
+                self.sim.step_frame()
+            else:
+                self.sim.run_start()
+            self._sim_frames.append(self.sim.snapshot())
+        return self._sim_frames[i]
+
+    def _depth_background(self, view: View) -> Image.Image:
+        """Sky is far (black); the ground brightens from the horizon towards the camera.
+        Reused while the horizon stays on the same row (every frame of most shots)."""
+        hy = round(view.set.to_screen(0.0, self.horizon, self.w, self.h)[1])
+        if self._depth_cache is None or self._depth_cache[0] != hy:
+            col = np.clip(20 + 150 * (self._rows - hy) / max(1.0, self.h - hy), 0, 170)
+            col[self._rows < hy] = 0
+            grey = np.ascontiguousarray(np.broadcast_to(col.astype(np.uint8)[:, None], (self.h, self.w)))
+            self._depth_cache = (hy, Image.fromarray(grey))
+        return self._depth_cache[1].copy()
+
+    def frame(self, i: int) -> DrawnFrame:
+        spec, view = self.spec, self.views[i]
+        t, p = i / spec.fps, self.move.progress(i)
+        sim = self.sim_frame(i)
+        if self.layered:
+            frame = crop_set(self.canvas, self.pixels, view.far or view.set)
+            near = crop_set(self.near, self.near_pixels, view.set)
+            frame.paste(near, (0, 0), near)
+        else:
+            frame = crop_set(self.canvas, self.pixels, view.set)
+        labels = self.cast.draw(frame, view.cast, t, p)
+        boxes = dict(self.cast.boxes)
+        draw_props(ImageDraw.Draw(frame), sim, self.stage, view.cast, self.w, self.h, ramps=self.sim.ramps)
+        depth: Image.Image | None = None
+        if self.control:
+            depth = self._depth_background(view)
+            self.cast.draw(depth, view.cast, t, p, ink=SUBJECT_DEPTH)
+            draw_props(
+                ImageDraw.Draw(depth),
+                sim,
+                self.stage,
+                view.cast,
+                self.w,
+                self.h,
+                SUBJECT_DEPTH,
+                self.sim.ramps,
+            )
+        names = list(boxes)
+        points = [q for n in names for q in _corners(boxes[n])]
+        if view.roll_deg:
+            anchors = [a for _, a in labels]
+            frame, moved = roll(frame, anchors + points, view.roll_deg)
+            labels = [(img, q) for (img, _), q in zip(labels, moved[: len(anchors)], strict=True)]
+            points = moved[len(anchors) :]
+            if depth is not None:  # nearest: cheaper, and depth edges should stay hard anyway
+                depth, _ = roll(depth, [], view.roll_deg, Image.Resampling.NEAREST)
+        frame = self.weather.apply(frame, i, sim.particles)
+        paste_tags(frame, labels, self.card.top)
+        self.card.apply(frame)
+        out_boxes: dict[str, list[int]] = {}
+        if self.control:
+            for k, n in enumerate(names):
+                clipped = _clip_box(points[4 * k : 4 * k + 4], self.w, self.h)
+                if clipped is not None:
+                    out_boxes[n] = clipped
+        if depth is None:
+            return DrawnFrame(np.asarray(frame), None, out_boxes)
+        return DrawnFrame(np.asarray(frame), np.asarray(depth), out_boxes, np.asarray(depth.convert("RGB")))

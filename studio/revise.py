@@ -1,0 +1,204 @@
+"""Use cases on an existing run: revise it, resume it after a crash, diff two plan versions.
+
+A revision is a new plan version shot on its own checkpoint thread: only shots whose spec_hash
+changed are rendered (the take library has the rest), and every version keeps its film.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+from rich.console import Console
+
+from agents.reviser import revise
+from film import BadInput, FilmPlan
+from storage import (
+    Run,
+    checkpointer_scope,
+    get_plan_version,
+    get_run,
+    latest_plan_version,
+    open_database,
+    save_plan_version,
+    session_scope,
+)
+from studio.runner import FilmResult, Review, shoot, thread_for
+from studio.settings import Settings
+
+ACTIVE = frozenset({"planning", "rendering", "assembling"})
+
+
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id still runs on this machine (a zombie counts as alive)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def resumable(run: Run) -> bool:
+    """Not done, and no live process is working on it: interrupted, failed, waiting for
+    review, or left 'running' by a process that died."""
+    if run.status == "done":
+        return False
+    return not (run.status in ACTIVE and pid_alive(run.pid))
+
+
+def shown_status(run: Run) -> str:
+    if run.status in ACTIVE and not pid_alive(run.pid):
+        return f"{run.status}, process gone (resumable)"
+    if run.status in {"interrupted", "failed", "reviewing"}:
+        return f"{run.status} (resumable)"
+    return run.status
+
+
+def _check_idle(run: Run) -> None:
+    if run.status in ACTIVE and pid_alive(run.pid):
+        raise BadInput("run", run.id, f"is still being made by process {run.pid}; wait or stop it first")
+
+
+def revise_run(
+    settings: Settings,
+    run_id: str,
+    instruction: str,
+    *,
+    console: Console | None = None,
+    quiet: bool = False,
+) -> FilmResult:
+    """Apply a revision to the run's newest plan and shoot it as the next version."""
+    db = open_database(settings.database)
+    with session_scope(db) as session:
+        run = get_run(session=session, run_id=run_id)
+        latest = latest_plan_version(session=session, run_id=run_id)
+    _check_idle(run)
+    if latest is None:
+        raise BadInput("run", run_id, "has no plan yet; resume it first")
+    plan = latest.film_plan()
+    revised = revise(plan, instruction)
+    if revised == plan:
+        raise BadInput("revision", instruction, "changes nothing in the plan")
+    version = latest.version + 1
+    with session_scope(db) as session:
+        save_plan_version(
+            session=session, run_id=run_id, plan=revised, note=instruction,
+            thread_id=thread_for(run_id, version),
+        )  # fmt: skip
+    state = {"plan": revised.model_dump(mode="json")}
+    return shoot(
+        settings=settings, db=db, run_id=run_id, version=version, state=state,
+        thread_id=thread_for(run_id, version), out_dir=Path(run.out_dir), engine_name=run.engine,
+        console=console, quiet=quiet,
+    )  # fmt: skip
+
+
+def resume_run(
+    settings: Settings,
+    run_id: str,
+    *,
+    console: Console | None = None,
+    quiet: bool = False,
+    review: Review | None = None,
+) -> FilmResult:
+    """Continue a run from its last checkpoint; at the review gate, resuming approves the plan."""
+    db = open_database(settings.database)
+    with session_scope(db) as session:
+        run = get_run(session=session, run_id=run_id)
+        latest = latest_plan_version(session=session, run_id=run_id)
+    if run.status == "done":
+        raise BadInput("run", run_id, f"is already done ({run.film_path}); revise it instead")
+    _check_idle(run)
+    version = latest.version if latest is not None else 1
+    thread = (latest.thread_id if latest is not None else "") or run_id
+    state = _pending_input(settings, run, thread, latest.film_plan() if latest else None, review)
+    return shoot(
+        settings=settings, db=db, run_id=run_id, version=version, state=state, thread_id=thread,
+        out_dir=Path(run.out_dir), engine_name=run.engine, console=console, quiet=quiet, review=review,
+    )  # fmt: skip
+
+
+def _pending_input(
+    settings: Settings, run: Run, thread: str, plan: FilmPlan | None, review: Review | None
+) -> dict[str, Any] | Command[Any] | None:
+    """What to feed the graph: nothing (continue), the review answer, or the whole input when
+    the process died before the first checkpoint."""
+    from agents import build_graph
+
+    config: dict[str, Any] = {"configurable": {"thread_id": thread}}
+    with checkpointer_scope(settings.database) as saver:
+        snapshot = build_graph(checkpointer=saver).get_state(config)
+    if snapshot.interrupts:
+        shown = FilmPlan.model_validate(snapshot.interrupts[0].value["plan"])
+        approved = review(shown) if review else shown
+        return None if approved is None else Command(resume=approved.model_dump(mode="json"))
+    if snapshot.values and snapshot.next:
+        return None
+    if plan is not None:
+        return {"plan": plan.model_dump(mode="json")}
+    return {
+        "brief": run.brief, "duration_s": run.duration_s, "aspect": run.aspect, "style": run.style,
+        "seed": run.seed, "title_card": run.title_card,
+    }  # fmt: skip
+
+
+def diff_versions(settings: Settings, run_id: str, a: int, b: int) -> list[str]:
+    """A readable diff of two plan versions: film settings, characters, then shots."""
+    db = open_database(settings.database)
+    with session_scope(db) as session:
+        first = get_plan_version(session=session, run_id=run_id, version=a)
+        second = get_plan_version(session=session, run_id=run_id, version=b)
+    old, new = first.film_plan(), second.film_plan()
+    lines = [f"run {run_id}: v{a} → v{b}" + (f'  ("{second.note}")' if second.note else "")]
+    for name in ("title", "duration_s", "aspect", "style", "language", "seed"):
+        if getattr(old, name) != getattr(new, name):
+            lines.append(f"  ~ {name}: {getattr(old, name)} → {getattr(new, name)}")
+    lines += _character_diff(old, new)
+    lines += _shot_diff(old, new)
+    if len(lines) == 1:
+        lines.append("  (no changes)")
+    return lines
+
+
+def _character_diff(old: FilmPlan, new: FilmPlan) -> list[str]:
+    before, after = {c.id: c for c in old.characters}, {c.id: c for c in new.characters}
+    lines = [f"  - character {before[i].name}" for i in before if i not in after]
+    lines += [f"  + character {after[i].name}: {after[i].appearance}" for i in after if i not in before]
+    for cid in before.keys() & after.keys():
+        if before[cid] != after[cid]:
+            lines.append(
+                f"  ~ character {after[cid].name}: {before[cid].appearance!r} → {after[cid].appearance!r}"
+            )
+    return lines
+
+
+def _shot_diff(old: FilmPlan, new: FilmPlan) -> list[str]:
+    before = {s.id: (i, s) for i, s in enumerate(old.shots, 1)}
+    lines: list[str] = []
+    for position, shot in enumerate(new.shots, 1):
+        if shot.id not in before:
+            lines.append(f"  + shot {position} ({shot.id}): {shot.description[:70]!r}")
+            continue
+        _, was = before[shot.id]
+        changes = []
+        if was.camera != shot.camera:
+            changes.append(f"camera {was.camera.label()} → {shot.camera.label()}")
+        if was.frames != shot.frames:
+            changes.append(f"length {was.frames / old.fps:.2f}s → {shot.frames / new.fps:.2f}s")
+        if was.description != shot.description:
+            changes.append(f"description → {shot.description[:60]!r}")
+        if was.performances != shot.performances or was.physics != shot.physics:
+            changes.append("performances/physics changed")
+        if changes:
+            lines.append(f"  ~ shot {position} ({shot.id}): " + "; ".join(changes))
+    now = {s.id for s in new.shots}
+    lines += [
+        f"  - shot {i} ({sid}): {s.description[:70]!r}" for sid, (i, s) in before.items() if sid not in now
+    ]
+    return lines

@@ -1,0 +1,225 @@
+"""Shooting one plan version of a run: the graph gets its renderer, take library and assembler
+injected here, streams its progress to Rich, and checkpoints every step on the runs' database,
+so a killed process can be resumed where it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from langgraph.types import Command
+from rich.console import Console
+from sqlalchemy import Engine
+
+from agents import StudioContext, build_graph
+from engine import FfmpegAssembler, probe, renderer_for
+from film import FilmPlan, ProgressFn, Renderer, RenderSpec, StoryreelError, Take
+from storage import (
+    AssetStore,
+    RunStatus,
+    StoredTakeLibrary,
+    checkpointer_scope,
+    save_plan_version,
+    session_scope,
+    set_plan_film,
+    set_run_status,
+)
+from studio.progress import RunProgress
+from studio.settings import Settings
+
+Review = Callable[[FilmPlan], FilmPlan | None]
+"""Shown the plan at the review gate; returns the plan to shoot (maybe revised), or None to stop."""
+
+
+@dataclass
+class FilmResult:
+    run_id: str
+    version: int
+    film_path: Path | None
+    plan: FilmPlan
+    rendered: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+    stage_s: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.film_path is None:
+            return (
+                f"[yellow]waiting for review[/] run {self.run_id}: approve with "
+                f'`storyreel resume {self.run_id}` or change it with `storyreel revise {self.run_id} "..."`'
+            )
+        shots = len(self.plan.shots)
+        if not self.rendered:
+            takes = f"rendered nothing: all {shots} shots reused from the take cache (same spec_hash)"
+        elif self.reused:
+            takes = f"rendered {len(self.rendered)} of {shots} shots, reused {len(self.reused)} from cache"
+        else:
+            takes = f"rendered {len(self.rendered)} of {shots} shots"
+        return (
+            f"[green]done[/] run {self.run_id} v{self.version}: {self.plan.total_s:.1f}s film, {takes}, "
+            f"in {self.wall_s:.1f}s"
+        )
+
+
+def thread_for(run_id: str, version: int) -> str:
+    """The checkpoint thread of one plan version: revisions never overwrite earlier graph state."""
+    return run_id if version <= 1 else f"{run_id}/v{version}"
+
+
+def film_dir_for(out_dir: Path, thread_id: str) -> Path:
+    """Version 1's film sits in the run's folder; each revision keeps its own in v<N>/."""
+    return out_dir / thread_id.rsplit("/", 1)[1] if "/" in thread_id else out_dir
+
+
+class ResumableRenderer:
+    """Wraps an engine so a take that a killed process finished (its file is only ever renamed
+    into place whole) is picked up instead of rendered again. With `render_log`, every finished
+    render appends one line there, which is how the crash tests count renders."""
+
+    def __init__(self, inner: Renderer, render_log: Path | None = None) -> None:
+        self.inner = inner
+        self.engine = inner.engine
+        self.render_log = render_log
+
+    def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
+        if dest.exists():
+            info = probe(dest)
+            if info.frames == spec.frames:
+                return Take(
+                    shot_id=spec.shot.id,
+                    spec_hash=spec.spec_hash(),
+                    engine=self.engine,
+                    path=str(dest),
+                    frames=info.frames,
+                    fps=spec.fps,
+                    width=info.width,
+                    height=info.height,
+                    extras=_side_files(dest),
+                )
+        take = self.inner.render(spec, dest, progress)
+        if self.render_log is not None:
+            with open(self.render_log, "a", encoding="utf-8") as log:
+                log.write(f"{take.spec_hash} {take.shot_id} {os.getpid()}\n")
+        return take
+
+
+def _side_files(dest: Path) -> dict[str, str]:
+    """Side files a renderer wrote next to a take (`<stem>.<kind>.<ext>`), finished ones only."""
+    found = {}
+    for path in dest.parent.glob(f"{dest.stem}.*"):
+        parts = path.name.split(".")
+        if path != dest and len(parts) == 3 and not parts[1].startswith("part"):
+            found[parts[1]] = str(path)
+    return found
+
+
+def shoot(
+    *,
+    settings: Settings,
+    db: Engine,
+    run_id: str,
+    version: int,
+    state: dict[str, Any] | Command[Any] | None,
+    thread_id: str | None = None,
+    out_dir: Path,
+    engine_name: str,
+    console: Console | None = None,
+    quiet: bool = False,
+    review: Review | None = None,
+) -> FilmResult:
+    """Run (or resume, with `state=None`) the graph for one plan version until it is cut."""
+    thread_id = thread_id or thread_for(run_id, version)
+    film_dir = film_dir_for(out_dir, thread_id)
+    progress = RunProgress(console or Console(stderr=True), enabled=not quiet)
+    context = StudioContext(
+        renderer=ResumableRenderer(renderer_for(engine_name), settings.render_log),
+        takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
+        assembler=FfmpegAssembler(),
+        out_dir=film_dir,
+        work_dir=settings.work_root / run_id,
+        report=progress,
+    )
+    config: dict[str, Any] = {
+        "configurable": {"thread_id": thread_id},
+        "max_concurrency": settings.render_workers,
+    }
+    _set_status(db, run_id, "rendering" if version > 1 else "planning", pid=os.getpid(), error=None)
+    started = time.perf_counter()
+    stage_s: dict[str, float] = {}
+    try:
+        with checkpointer_scope(settings.database) as saver, progress:
+            graph = build_graph(checkpointer=saver)
+            pending = state
+            while True:
+                asked = _stream(graph, pending, config, context, db, run_id, stage_s)
+                if asked is None:
+                    break
+                plan = FilmPlan.model_validate(asked)
+                approved = review(plan) if review else None
+                if approved is None:
+                    _set_status(db, run_id, "reviewing", pid=None)
+                    return FilmResult(run_id, version, None, plan, wall_s=time.perf_counter() - started)
+                if approved != plan:
+                    remember_plan(db, run_id, approved, note="revised at review")
+                pending = Command(resume=approved.model_dump(mode="json"))
+            final = graph.get_state(config).values
+    except KeyboardInterrupt:
+        _set_status(db, run_id, "interrupted", error="interrupted by the user", pid=None)
+        raise
+    except StoryreelError as exc:
+        _set_status(db, run_id, "failed", error=str(exc), pid=None)
+        raise
+    except Exception as exc:
+        _set_status(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}", pid=None)
+        raise
+    film_path = Path(final["film_path"])
+    plan = FilmPlan.model_validate(final["plan"])
+    with session_scope(db) as session:
+        set_plan_film(session=session, run_id=run_id, plan_hash=plan.spec_hash(), film_path=str(film_path))
+        set_run_status(session=session, run_id=run_id, status="done", film_path=str(film_path), pid=None)
+    return FilmResult(
+        run_id, version, film_path, plan, progress.rendered, progress.reused,
+        time.perf_counter() - started, stage_s,
+    )  # fmt: skip
+
+
+def _stream(
+    graph: Any,
+    pending: Any,
+    config: dict[str, Any],
+    context: StudioContext,
+    db: Engine,
+    run_id: str,
+    stage_s: dict[str, float],
+) -> dict[str, Any] | None:
+    """Stream until the graph ends (None) or stops at the review gate (the plan it shows)."""
+    last = time.perf_counter()
+    asked: dict[str, Any] | None = None
+    for update in graph.stream(pending, config, context=context, stream_mode="updates", durability="sync"):
+        for node, delta in update.items():
+            now = time.perf_counter()
+            stage_s[node] = stage_s.get(node, 0.0) + (now - last)
+            last = now
+            if node == "__interrupt__":
+                asked = delta[0].value["plan"]
+            elif node == "plan" and delta and "plan" in delta:
+                remember_plan(db, run_id, FilmPlan.model_validate(delta["plan"]))
+            elif node == "edit":
+                _set_status(db, run_id, "assembling")
+    return asked
+
+
+def remember_plan(db: Engine, run_id: str, plan: FilmPlan, note: str = "") -> None:
+    with session_scope(db) as session:
+        save_plan_version(session=session, run_id=run_id, plan=plan, note=note)
+        set_run_status(session=session, run_id=run_id, status="rendering", title=plan.title)
+
+
+def _set_status(db: Engine, run_id: str, status: RunStatus, **extra: Any) -> None:
+    with session_scope(db) as session:
+        set_run_status(session=session, run_id=run_id, status=status, **extra)
