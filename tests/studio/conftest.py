@@ -19,6 +19,7 @@ def studio_env(tmp_path: Path) -> dict[str, str]:
     env["STORYREEL_HOME"] = str(tmp_path / "home")
     env["STORYREEL_OUT_ROOT"] = str(tmp_path / "out")
     env["COLUMNS"] = "200"
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout, whatever is installed
     return env
 
 
