@@ -161,11 +161,11 @@ def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs
     """List recent runs, newest first."""
     table = Table("title", "engine", "length", "created", "film")
     table.columns.insert(0, Column("run", no_wrap=True))
-    table.columns.insert(1, Column("status"))
+    table.columns.insert(1, Column("status", no_wrap=True))
     for run in usecases.recent_runs(Settings(), limit=limit):
         table.add_row(
             run.id,
-            run.status,
+            revisions.shown_status(run),
             run.title or "",
             run.engine,
             f"{run.duration_s:g}s",
@@ -180,7 +180,7 @@ def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs
 def show(run_id: Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]) -> None:
     """Show one run: its status, plan and shots."""
     run, plan = usecases.run_details(Settings(), run_id)
-    out.print(f"[bold]{run.id}[/]  {run.status}  {run.title or ''}")
+    out.print(f"[bold]{run.id}[/]  {revisions.shown_status(run)}  {run.title or ''}")
     out.print(f"brief: {run.brief[:200]}", highlight=False)
     if run.film_path:
         out.print(f"film: {run.film_path}", highlight=False)

@@ -36,3 +36,15 @@ def cli(studio_env: dict[str, str], tmp_path: Path) -> Cli:
         )
 
     return run
+
+
+@pytest.fixture
+def cli_env_run(studio_env: dict[str, str], tmp_path: Path) -> tuple[dict[str, str], str]:
+    """A finished 3-second run, for tests that revise or resume one."""
+    done = subprocess.run(
+        [sys.executable, "-m", "studio", "make", "Mara waves. Theo smiles.", "--duration", "3", "--quiet"],
+        env=studio_env, cwd=tmp_path, capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    run_id = done.stderr.split("run ", 1)[1].split()[0]
+    return studio_env, run_id
