@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from PIL import Image, ImageDraw
 
 from engine.lettering import font, text_width, wrap
 from engine.media import H264_ARGS, FrameWriter, MediaInfo, probe, run_ffmpeg
-from film import BadInput, FilmPlan, RenderFailure, SubtitleCue, Timeline, TitleCard
+from film import BadInput, FilmPlan, RenderFailure, SubtitleCue, Timeline, TitleCard, stable_hash
 
 FILM_NAME = "film.mp4"
 SRT_NAME = "film.srt"
@@ -105,8 +106,39 @@ def _concat_line(path: Path) -> str:
     return f"file '{escaped}'\n"
 
 
+_REFERENCES: dict[tuple[int, int, int], bytes | None] = {}
+
+
+def reference_options(width: int, height: int, fps: int) -> bytes | None:
+    """x264's settings for our encoder at this size and fps, encoded once per process."""
+    key = (width, height, fps)
+    if key not in _REFERENCES:
+        with tempfile.TemporaryDirectory(prefix="storyreel-ref-") as tmp:
+            ref = render_title_card(
+                TitleCard(text="ref", frames=1), width, height, fps, Path(tmp) / "ref.mp4"
+            )
+            _REFERENCES[key] = x264_options(ref)
+    return _REFERENCES[key]
+
+
 class FfmpegAssembler:
-    """Joins a title card and the timeline's clips with hard cuts, plus sidecars."""
+    """Joins a title card and the timeline's clips with hard cuts, plus sidecars.
+
+    With `card_cache`, title cards are kept there by content hash, so a revision that keeps the
+    title re-encodes nothing but the shots that changed."""
+
+    def __init__(self, card_cache: Path | None = None) -> None:
+        self.card_cache = card_cache
+
+    def _title(self, card: TitleCard, width: int, height: int, fps: int, work: Path) -> Path:
+        if self.card_cache is None:
+            return render_title_card(card, width, height, fps, work / "title.mp4")
+        key = stable_hash({"card": card, "size": [width, height, fps], "x264": list(H264_ARGS)})
+        cached = self.card_cache / f"title-{key[:32]}.mp4"
+        if not cached.is_file():
+            self.card_cache.mkdir(parents=True, exist_ok=True)
+            render_title_card(card, width, height, fps, cached)
+        return cached
 
     def assemble(self, timeline: Timeline, plan: FilmPlan, out_dir: Path) -> Path:
         out_dir = Path(out_dir)
@@ -115,13 +147,14 @@ class FfmpegAssembler:
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=".assemble-") as tmp:
             work = Path(tmp)
             w, h, fps = timeline.width, timeline.height, timeline.fps
-            reference = x264_options(
-                render_title_card(TitleCard(text="ref", frames=1), w, h, fps, work / "ref.mp4")
-            )
+            reference = reference_options(w, h, fps)
             parts: list[Path] = []
             if timeline.title_card is not None:
-                parts.append(render_title_card(timeline.title_card, w, h, fps, work / "title.mp4"))
-            parts += [self._prepare(i, timeline, work, reference) for i in range(len(timeline.clips))]
+                parts.append(self._title(timeline.title_card, w, h, fps, work))
+            with ThreadPoolExecutor(max_workers=4) as pool:  # probing is mostly waiting on ffmpeg
+                parts += pool.map(
+                    lambda i: self._prepare(i, timeline, work, reference), range(len(timeline.clips))
+                )
             listing = work / "parts.txt"
             listing.write_text("".join(_concat_line(p) for p in parts), encoding="utf-8")
             film = work / FILM_NAME

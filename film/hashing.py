@@ -11,9 +11,14 @@ from pydantic import BaseModel
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no whitespace, so equal content always serialises equally."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """Models anywhere inside the value hash as their JSON form."""
     if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return value.model_dump(mode="json")
+    raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
 def stable_hash(value: Any) -> str:

@@ -139,7 +139,7 @@ def shoot(
     context = StudioContext(
         renderer=ResumableRenderer(renderer_for(engine_name), settings.render_log),
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
-        assembler=FfmpegAssembler(),
+        assembler=FfmpegAssembler(card_cache=settings.home / "cache" / "cards"),
         out_dir=film_dir,
         work_dir=settings.work_root / run_id,
         report=progress,

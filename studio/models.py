@@ -1,0 +1,173 @@
+"""`storyreel models list | pull NAME | verify NAME`: the video model weights on this machine.
+
+Weights live in the HF cache or in `STORYREEL_DIFFUSION_MODELS_DIR/<name>` (also read from
+`STORYREEL_MODELS_DIR`); the engine only ever loads them with `local_files_only=True`, so
+`pull` is the one command that touches the network. This module also turns the environment
+into the engines' options (`diffusion_options()`, `comfyui_options()`), which keeps the engine
+free of environment reading.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from engine.comfyui import ComfyUIOptions
+from engine.diffusion import MODELS, DiffusionOptions, ModelCard, model_card
+from film import BadInput, RenderFailure, StoryreelError
+
+app = typer.Typer(help="Video model weights: list, pull, verify.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+out = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=BaseModel)
+
+
+def _options_from_env(cls: type[M], prefix: str, environ: Mapping[str, str]) -> M:
+    """`cls` filled from `<prefix><FIELD>` variables; a bad value is one BadInput line."""
+    values = {
+        name: environ[prefix + name.upper()] for name in cls.model_fields if prefix + name.upper() in environ
+    }
+    try:
+        return cls.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = prefix + str(err["loc"][0]).upper() if err["loc"] else prefix
+        raise BadInput(name, err.get("input"), err["msg"]) from None
+
+
+def diffusion_options(environ: Mapping[str, str] | None = None) -> DiffusionOptions:
+    """DiffusionOptions from `STORYREEL_DIFFUSION_*` (e.g. `..._OFFLOAD=model`, `..._CACHE=first_block`)."""
+    env = dict(os.environ if environ is None else environ)
+    if "STORYREEL_MODELS_DIR" in env:
+        env.setdefault("STORYREEL_DIFFUSION_MODELS_DIR", env["STORYREEL_MODELS_DIR"])
+    return _options_from_env(DiffusionOptions, "STORYREEL_DIFFUSION_", env)
+
+
+def comfyui_options(environ: Mapping[str, str] | None = None) -> ComfyUIOptions:
+    """ComfyUIOptions from `STORYREEL_COMFYUI_*` (e.g. `..._URL`, `..._WORKFLOW`, `..._MAPPING`)."""
+    return _options_from_env(ComfyUIOptions, "STORYREEL_COMFYUI_", os.environ if environ is None else environ)
+
+
+def _one_line(fn: F) -> F:
+    """Our errors as one red line and their exit code, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except StoryreelError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def local_folder(card: ModelCard, options: DiffusionOptions) -> Path | None:
+    if options.models_dir is None:
+        return None
+    return Path(options.models_dir) / card.name
+
+
+def where(card: ModelCard, options: DiffusionOptions) -> str:
+    """'folder', 'hf-cache' or 'missing', judged by model_index.json only (cheap, for `list`)."""
+    folder = local_folder(card, options)
+    if folder is not None and (folder / "model_index.json").is_file():
+        return "folder"
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(card.hub_id, "model_index.json")
+    return "hf-cache" if isinstance(cached, str) else "missing"
+
+
+@app.command("list")
+@_one_line
+def list_models() -> None:
+    """Every model storyreel knows, its native size and frames, VRAM, and whether it is here."""
+    options = diffusion_options()
+    table = Table("name", "family", "mode", "native", "frames@fps", "min VRAM", "weights", "hub id")
+    for card in MODELS.values():
+        table.add_row(
+            card.name,
+            card.family,
+            card.mode,
+            f"{card.width}x{card.height}",
+            f"{card.frames}@{card.fps}",
+            f"{card.min_vram_gb:g} GB",
+            where(card, options),
+            card.hub_id,
+        )
+    out.print(table)
+
+
+@app.command("pull")
+@_one_line
+def pull(name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")]) -> None:
+    """Download a model's weights (into STORYREEL_DIFFUSION_MODELS_DIR/<name>, else the HF cache)."""
+    card = model_card(name)
+    options = diffusion_options()
+    folder = local_folder(card, options)
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = snapshot_download(repo_id=card.hub_id, local_dir=folder)
+    except Exception as exc:  # offline, 401/404, disk full: all one line for the user
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RenderFailure(f"could not download {card.name} ({card.hub_id}): {reason[:200]}") from None
+    out.print(f"{card.name}: {path}")
+
+
+def verify_files(card: ModelCard, options: DiffusionOptions) -> Path:
+    """The model's folder with every component model_index.json names; RenderFailure otherwise."""
+    folder = local_folder(card, options)
+    if folder is None or not (folder / "model_index.json").is_file():
+        from huggingface_hub import snapshot_download
+
+        try:
+            folder = Path(snapshot_download(repo_id=card.hub_id, local_files_only=True))
+        except Exception:
+            raise RenderFailure(
+                f"model {card.name} ({card.hub_id}) is not on this machine; "
+                f"run `storyreel models pull {card.name}`"
+            ) from None
+    index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
+    missing = [
+        key
+        for key, value in index.items()
+        if not key.startswith("_") and isinstance(value, list) and value[0] and not (folder / key).is_dir()
+    ]
+    if missing:
+        raise RenderFailure(
+            f"model {card.name} at {folder} lacks {', '.join(missing)}; "
+            f"run `storyreel models pull {card.name}` again"
+        )
+    return folder
+
+
+@app.command("verify")
+@_one_line
+def verify(
+    name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")],
+    load: Annotated[
+        bool, typer.Option("--load", help="Also load the pipeline (slow, proves it works).")
+    ] = False,
+) -> None:
+    """Check a model's files are all here (and, with --load, that diffusers can load them)."""
+    card = model_card(name)
+    options = diffusion_options()
+    folder = verify_files(card, options)
+    if load:
+        from engine.diffusion.loading import load_pipeline
+
+        load_pipeline(card, options)
+    out.print(f"{card.name}: ok ({folder})")
