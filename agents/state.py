@@ -36,6 +36,9 @@ class InputState(TypedDict, total=False):
     plan: Json
     """A FilmPlan (model_dump(mode="json")); when present the planner is skipped."""
 
+    review: bool
+    """Stop at the review gate after planning (an interrupt) until the plan is approved."""
+
 
 class StudioState(InputState, total=False):
     """Full state of one run. List fields are appended to by parallel branches (operator.add), so
@@ -47,11 +50,23 @@ class StudioState(InputState, total=False):
     takes: Annotated[list[Json], operator.add]
     """Takes, one per shot (rendered now or found in the take library), as JSON."""
 
+    retake_specs: list[Json]
+    """Specs the critic sent back for another render with a new seed (replaced each round)."""
+
+    retake_round: int
+    """How many retake rounds the critic has asked for so far."""
+
+    reviews: dict[str, list[str]]
+    """The critic's last findings: problems per shot id (empty when every take passed)."""
+
     timeline: Json
     """The edit (Timeline) as JSON."""
 
     film_path: str
     """Path of the assembled film."""
+
+    usage: Json
+    """The run's LLM ledger at assembly: calls, prompt/completion/total tokens, warnings (fallbacks)."""
 
 
 class ShotTask(TypedDict, total=False):

