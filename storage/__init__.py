@@ -5,6 +5,7 @@ from storage.checkpoints import CHECKPOINT_TABLES, checkpointer_scope, sqlite_ch
 from storage.db import database_url_for, open_database, session_scope
 from storage.repository import (
     KEEP,
+    add_run_usage,
     create_run,
     find_take,
     get_asset,
@@ -53,6 +54,7 @@ __all__ = [
     "StoredAsset",
     "StoredTakeLibrary",
     "TakeRecord",
+    "add_run_usage",
     "checkpointer_scope",
     "create_run",
     "database_url_for",

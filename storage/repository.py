@@ -109,6 +109,20 @@ def set_run_status(
     return run
 
 
+def add_run_usage(
+    *, session: Session, run_id: str, prompt_tokens: int, completion_tokens: int, warnings: list[str]
+) -> Run:
+    """Add one shoot's LLM usage to the run's totals (revisions and resumes accumulate)."""
+    run = get_run(session=session, run_id=run_id)
+    run.prompt_tokens += prompt_tokens
+    run.completion_tokens += completion_tokens
+    if warnings:
+        run.warnings = "\n".join([*filter(None, run.warnings.splitlines()), *warnings])
+    session.add(run)
+    session.flush()
+    return run
+
+
 # --- plans ------------------------------------------------------------------------------------
 
 

@@ -44,6 +44,25 @@ StyleOpt = Annotated[str | None, typer.Option("--style", help="Look of the film,
 SeedOpt = Annotated[int, typer.Option("--seed", help="Same brief + seed gives the same film.")]
 TitleOpt = Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")]
 EngineOpt = Annotated[str | None, typer.Option("--engine", help="Render engine (default: previz).")]
+LlmOpt = Annotated[
+    str | None,
+    typer.Option("--llm", help="OpenAI-compatible base URL for LLM agents (default: offline heuristics)."),
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name served at --llm.")]
+CriticOpt = Annotated[bool, typer.Option("--critic", help="Check every take; re-render broken ones.")]
+
+
+def _settings(llm: str | None = None, model: str | None = None, critic: bool = False) -> Settings:
+    """Settings from STORYREEL_* variables, with this command's flags on top."""
+    settings = Settings()
+    update: dict[str, Any] = {}
+    if llm:
+        update["llm_base_url"] = llm
+    if model:
+        update["llm_model"] = model
+    if critic:
+        update["critic"] = True
+    return settings.model_copy(update=update) if update else settings
 
 
 def friendly(fn: F) -> F:
@@ -101,9 +120,12 @@ def make(
     review: Annotated[
         bool, typer.Option("--review", help="Stop after planning to approve or revise the plan.")
     ] = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
+    critic: CriticOpt = False,
 ) -> None:
     """Plan, render and cut a film from a brief. Prints the film's path."""
-    settings = Settings()
+    settings = _settings(llm, model, critic)
     request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
     result = usecases.make_film(
         request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet,
@@ -210,11 +232,16 @@ RunArg = Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]
 
 @app.command()
 @friendly
-def resume(run_id: RunArg, quiet: QuietOpt = False) -> None:
+def resume(
+    run_id: RunArg,
+    quiet: QuietOpt = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
+    critic: CriticOpt = False,
+) -> None:
     """Continue an interrupted run (or approve a plan waiting for review)."""
-    _finish(
-        revisions.resume_run(Settings(), run_id, console=console, quiet=quiet, review=ask_review(console))
-    )
+    settings = _settings(llm, model, critic)
+    _finish(revisions.resume_run(settings, run_id, console=console, quiet=quiet, review=ask_review(console)))
 
 
 @app.command()
@@ -223,9 +250,14 @@ def revise(
     run_id: RunArg,
     instruction: Annotated[str, typer.Argument(help='e.g. "shot 3: close-up, dolly in; make it 45 seconds"')],
     quiet: QuietOpt = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
 ) -> None:
-    """Revise a run's plan; only shots whose spec changed are rendered again."""
-    _finish(revisions.revise_run(Settings(), run_id, instruction, console=console, quiet=quiet))
+    """Revise a run's plan; only shots whose spec changed are rendered again.
+
+    Offline the note uses the edit grammar; with --llm (or STORYREEL_LLM_BASE_URL) it is free text."""
+    settings = _settings(llm, model)
+    _finish(revisions.revise_run(settings, run_id, instruction, console=console, quiet=quiet))
 
 
 @app.command()
@@ -255,9 +287,11 @@ def chat(
     style: StyleOpt = None,
     seed: SeedOpt = 0,
     quiet: QuietOpt = False,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Chat a film into shape: type a brief, then revisions ("shot 3: close-up", "make it 45 seconds")."""
-    settings = Settings()
+    settings = _settings(llm, model)
 
     def make_it(brief: str) -> usecases.FilmResult:
         request = _request(brief, None, duration, aspect, style, seed, True, settings)

@@ -7,16 +7,21 @@ changed are rendered (the take library has the rest), and every version keeps it
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from langgraph.types import Command
 from rich.console import Console
+from sqlalchemy import Engine
 
+from agents import LLMClient, RunLedger
+from agents.llm_reviser import LLMReviser
 from agents.reviser import revise
 from film import BadInput, FilmPlan
 from storage import (
     Run,
+    add_run_usage,
     checkpointer_scope,
     get_plan_version,
     get_run,
@@ -65,6 +70,28 @@ def _check_idle(run: Run) -> None:
         raise BadInput("run", run.id, f"is still being made by process {run.pid}; wait or stop it first")
 
 
+def reviser_for(settings: Settings, db: Engine, run_id: str) -> Callable[[FilmPlan, str], FilmPlan]:
+    """The offline grammar, or with an LLM configured, free text (the grammar still applies it);
+    the LLM's token usage is added to the run."""
+    config = settings.llm_config()
+    if config is None:
+        return revise
+
+    def with_llm(plan: FilmPlan, note: str) -> FilmPlan:
+        ledger = RunLedger()
+        try:
+            return LLMReviser(LLMClient(config, ledger)).revise(plan, note)
+        finally:
+            used = ledger.snapshot()
+            with session_scope(db) as session:
+                add_run_usage(
+                    session=session, run_id=run_id, prompt_tokens=used["prompt_tokens"],
+                    completion_tokens=used["completion_tokens"], warnings=used["warnings"],
+                )  # fmt: skip
+
+    return with_llm
+
+
 def revise_run(
     settings: Settings,
     run_id: str,
@@ -82,7 +109,7 @@ def revise_run(
     if latest is None:
         raise BadInput("run", run_id, "has no plan yet; resume it first")
     plan = latest.film_plan()
-    revised = revise(plan, instruction)
+    revised = reviser_for(settings, db, run_id)(plan, instruction)
     if revised == plan:
         raise BadInput("revision", instruction, "changes nothing in the plan")
     version = latest.version + 1

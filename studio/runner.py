@@ -16,13 +16,16 @@ from langgraph.types import Command
 from rich.console import Console
 from sqlalchemy import Engine
 
-from agents import StudioContext, build_graph
+from agents import RunLedger, StudioContext, build_graph, llm_agents
+from agents.critic import Critic, CriticConfig
 from engine import FfmpegAssembler, probe, renderer_for
+from engine.media import read_frames
 from film import FilmPlan, ProgressFn, Renderer, RenderSpec, StoryreelError, Take
 from storage import (
     AssetStore,
     RunStatus,
     StoredTakeLibrary,
+    add_run_usage,
     checkpointer_scope,
     save_plan_version,
     session_scope,
@@ -135,8 +138,10 @@ def shoot(
     """Run (or resume, with `state=None`) the graph for one plan version until it is cut."""
     thread_id = thread_id or thread_for(run_id, version)
     film_dir = film_dir_for(out_dir, thread_id)
-    progress = RunProgress(console or Console(stderr=True), enabled=not quiet)
+    console = console or Console(stderr=True)
+    progress = RunProgress(console, enabled=not quiet)
     context = StudioContext(
+        **_agents(settings),
         renderer=ResumableRenderer(renderer_for(engine_name), settings.render_log),
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
         assembler=FfmpegAssembler(card_cache=settings.home / "cache" / "cards"),
@@ -177,6 +182,8 @@ def shoot(
     except Exception as exc:
         _set_status(db, run_id, "failed", error=f"{type(exc).__name__}: {exc}", pid=None)
         raise
+    finally:
+        _keep_usage(db, run_id, context.ledger, console)
     film_path = Path(final["film_path"])
     plan = FilmPlan.model_validate(final["plan"])
     with session_scope(db) as session:
@@ -212,6 +219,31 @@ def _stream(
             elif node == "edit":
                 _set_status(db, run_id, "assembling")
     return asked
+
+
+def _agents(settings: Settings) -> dict[str, Any]:
+    """LLM planner/recaptioner/editor when an endpoint is configured (heuristics otherwise), and
+    the critic when asked for; all record into one ledger per shoot."""
+    ledger = RunLedger()
+    config = settings.llm_config()
+    chosen: dict[str, Any] = llm_agents(config, ledger) if config else {"ledger": ledger}
+    if settings.critic:
+        limits = CriticConfig(max_retakes=settings.critic_max_retakes)
+        chosen["critic"] = Critic(lambda take: read_frames(Path(take.path)), limits)
+    return chosen
+
+
+def _keep_usage(db: Engine, run_id: str, ledger: RunLedger, console: Console) -> None:
+    """Store the shoot's token usage and warnings on the run, and show the warnings."""
+    used = ledger.snapshot()
+    for warning in used["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    if used["requests"] or used["warnings"]:
+        with session_scope(db) as session:
+            add_run_usage(
+                session=session, run_id=run_id, prompt_tokens=used["prompt_tokens"],
+                completion_tokens=used["completion_tokens"], warnings=used["warnings"],
+            )  # fmt: skip
 
 
 def remember_plan(db: Engine, run_id: str, plan: FilmPlan, note: str = "") -> None:

