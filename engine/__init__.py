@@ -1,20 +1,49 @@
 """Engines render RenderSpecs into takes; the assembler cuts a Timeline into a film."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
 from engine.assemble import FfmpegAssembler
 from engine.media import MediaInfo, probe
 from engine.previz import PrevizRenderer
 from film import BadInput, Renderer
 
-ENGINES: dict[str, type[PrevizRenderer]] = {PrevizRenderer.engine: PrevizRenderer}
-"""Engine name → renderer class; diffusion and comfyui join here, imported lazily."""
+
+def _diffusion(options: Any = None) -> Renderer:
+    """Imported on use: torch and diffusers load only when a diffusion take is rendered."""
+    from engine.diffusion import DiffusionRenderer
+
+    return DiffusionRenderer(options)
 
 
-def renderer_for(name: str) -> Renderer:
-    """The renderer for an engine name, or BadInput naming the engines there are."""
+def _comfyui(options: Any = None) -> Renderer:
+    from engine.comfyui import ComfyUIRenderer
+
+    return ComfyUIRenderer(options)
+
+
+def _previz(options: Any = None) -> Renderer:
+    return PrevizRenderer() if options is None else PrevizRenderer(**options)
+
+
+ENGINES: dict[str, Callable[..., Renderer]] = {
+    PrevizRenderer.engine: _previz,
+    "diffusion": _diffusion,
+    "comfyui": _comfyui,
+}
+"""Engine name → renderer factory taking that engine's options (None = defaults)."""
+
+
+def renderer_for(name: str, options: Any = None) -> Renderer:
+    """The renderer for an engine name (with its options: DiffusionOptions for diffusion,
+    ComfyUIOptions for comfyui), or BadInput naming the engines there are."""
     try:
-        return ENGINES[name]()
+        factory = ENGINES[name]
     except KeyError:
         raise BadInput("engine", name, f"unknown engine; choose one of: {', '.join(ENGINES)}") from None
+    return factory(options)
 
 
 __all__ = ["ENGINES", "FfmpegAssembler", "MediaInfo", "PrevizRenderer", "probe", "renderer_for"]

@@ -18,6 +18,7 @@ from rich.table import Column, Table
 
 from film import BadInput, FilmPlan, StoryreelError
 from studio import make as usecases
+from studio import models
 from studio import revise as revisions
 from studio.review import ask_review, plan_table
 from studio.review import chat as chat_loop
@@ -29,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(models.app, name="models")
 console = Console(stderr=True)
 out = Console()
 

@@ -32,6 +32,7 @@ from storage import (
     set_plan_film,
     set_run_status,
 )
+from studio import models
 from studio.progress import RunProgress
 from studio.settings import Settings
 
@@ -142,7 +143,9 @@ def shoot(
     progress = RunProgress(console, enabled=not quiet)
     context = StudioContext(
         **_agents(settings),
-        renderer=ResumableRenderer(renderer_for(engine_name), settings.render_log),
+        renderer=ResumableRenderer(
+            renderer_for(engine_name, engine_options(engine_name)), settings.render_log
+        ),
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
         assembler=FfmpegAssembler(card_cache=settings.home / "cache" / "cards"),
         out_dir=film_dir,
@@ -219,6 +222,15 @@ def _stream(
             elif node == "edit":
                 _set_status(db, run_id, "assembling")
     return asked
+
+
+def engine_options(engine_name: str) -> Any:
+    """Each engine's own settings, read from its STORYREEL_DIFFUSION_* / STORYREEL_COMFYUI_* variables."""
+    if engine_name == "diffusion":
+        return models.diffusion_options()
+    if engine_name == "comfyui":
+        return models.comfyui_options()
+    return None
 
 
 def _agents(settings: Settings) -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""LTX-Video over diffusers: text-to-video (LTXPipeline) and the condition pipeline
+(LTXConditionPipeline), whose keyframe conditions pin the first frame (continuity from the
+previous shot) and the last frame (a frame the shot must end on) at exact frame indices.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.diffusion.registry import ModelCard
+from engine.diffusion.window import Window
+
+GUIDANCE = 3.0
+
+
+def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
+    """Keyword arguments for the card's LTX pipeline."""
+    args: dict[str, Any] = {
+        "prompt": w.prompt,
+        "negative_prompt": w.negative_prompt,
+        "height": w.height,
+        "width": w.width,
+        "num_frames": w.num_frames,
+        "frame_rate": w.fps,
+        "num_inference_steps": w.steps,
+        "guidance_scale": GUIDANCE if w.guidance is None else w.guidance,
+    }
+    if card.mode == "condition":
+        from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+        conditions = []
+        if w.first is not None:
+            conditions.append(LTXVideoCondition(image=w.first, frame_index=0, strength=w.strength))
+        if w.last is not None:
+            conditions.append(
+                LTXVideoCondition(image=w.last, frame_index=w.num_frames - 1, strength=w.strength)
+            )
+        if conditions:
+            args["conditions"] = conditions
+    return args

@@ -1,0 +1,213 @@
+"""DiffusionRenderer: a RenderSpec through a diffusers video model into a take.
+
+The steps: pick the model (spec.model, else the options' default, else the preset for the free
+VRAM), route conditioning to a model that can take it (first frame → i2v/VACE companion,
+control video and references → VACE), plan the model's size and windows, render each window
+(continuations start on the previous window's last frame), conform to exactly spec.frames at
+spec.fps and spec size, and encode with the shared FrameWriter. The take's last frame is kept
+next to it (`.last.png`) so the next, continuous shot can start where this one ended.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from engine.diffusion import cogvideox, ltx, skyreels, wan
+from engine.diffusion.frames import FramePlan, conform, load_image, load_video, plan_frames, to_uint8
+from engine.diffusion.loading import call_lock, free_vram_gb, load_pipeline, reset_cache_state
+from engine.diffusion.options import DiffusionOptions
+from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
+from engine.diffusion.window import Window
+from engine.media import FrameWriter
+from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
+
+FAMILIES = {"wan": wan, "ltx": ltx, "cogvideox": cogvideox, "skyreels": skyreels}
+_FIRST_FRAME_MODES = ("i2v", "flf2v", "vace", "condition")
+_LAST_FRAME_MODES = ("flf2v", "vace", "condition")
+
+
+def last_frame_path(dest: Path) -> Path:
+    """Where the last frame of the take at `dest` is kept for the next continuous shot."""
+    return Path(dest).with_suffix(".last.png")
+
+
+def companion(card: ModelCard, role: str, why: str, field: str) -> ModelCard:
+    """The model that takes over `role` for `card`, or BadInput saying what is missing."""
+    name = card.companions.get(role)
+    if name is None:
+        raise BadInput(field, card.name, f"{card.name} cannot {why} and names no {role} companion model")
+    return model_card(name)
+
+
+def route(card: ModelCard, spec: RenderSpec) -> ModelCard:
+    """The model that can honour the spec's conditioning, starting from the one asked for."""
+    cond = spec.conditioning
+    if (cond.control_video or cond.reference_images) and card.mode != "vace":
+        return companion(
+            card, "vace", "follow a control video or reference images", "spec.conditioning.control_video"
+        )
+    if cond.last_frame is not None and card.mode not in _LAST_FRAME_MODES:
+        if card.mode in ("i2v",) and card.family == "wan":
+            return card  # Wan i2v accepts last_image when its image encoder does
+        target = companion(card, "i2v", "end on a given frame", "spec.conditioning.last_frame")
+        if target.mode not in _LAST_FRAME_MODES:
+            raise BadInput("spec.conditioning.last_frame", card.name, "no model here can end on a frame")
+        return target
+    if cond.first_frame is not None and card.mode not in _FIRST_FRAME_MODES:
+        return companion(card, "i2v", "start from a first frame", "spec.conditioning.first_frame")
+    return card
+
+
+class DiffusionRenderer:
+    """Renders with local diffusers video models; one pipeline per model is kept per process."""
+
+    engine = "diffusion"
+
+    def __init__(self, options: DiffusionOptions | None = None) -> None:
+        self.options = options or DiffusionOptions()
+
+    def preset(self) -> Preset:
+        if self.options.preset != "auto":
+            return PRESETS[self.options.preset]
+        return preset_for_vram(free_vram_gb())
+
+    def model_for(self, spec: RenderSpec) -> ModelCard:
+        """spec.model, else the configured default, else the preset's choice for the free VRAM."""
+        name = spec.model or self.options.default_model
+        if name:
+            return model_card(name)
+        return choose_model(self.preset(), free_vram_gb())
+
+    def check_inputs(self, spec: RenderSpec) -> tuple[ModelCard, FramePlan]:
+        """Refuse what would render wrongly, before loading gigabytes of weights."""
+        if spec.engine != self.engine:
+            raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine")
+        card = route(self.model_for(spec), spec)
+        plan = plan_frames(
+            spec, card, area_scale=self.preset().area_scale, max_window=self.options.max_window_frames
+        )
+        steps = spec.options.get("steps")
+        if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
+            raise BadInput("spec.options.steps", steps, "steps must be a positive integer")
+        for key in ("guidance", "strength"):
+            value = spec.options.get(key)
+            if value is not None and (isinstance(value, bool | str) or value < 0):
+                raise BadInput(f"spec.options.{key}", value, f"{key} must be a number ≥ 0")
+        return card, plan
+
+    def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
+        started = time.perf_counter()
+        card, plan = self.check_inputs(spec)
+        frames = self.generate(spec, card, plan, progress)
+        out = conform(frames, card.fps, spec)
+        dest = Path(dest)
+        with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
+            for frame in out:
+                writer.write(frame)
+        Image.fromarray(out[-1]).save(last_frame_path(dest))
+        return Take(
+            shot_id=spec.shot.id,
+            spec_hash=spec.spec_hash(),
+            engine=self.engine,
+            path=str(dest),
+            frames=len(out),
+            fps=spec.fps,
+            width=writer.out_width,
+            height=writer.out_height,
+            render_s=time.perf_counter() - started,
+        )
+
+    def _steps(self, spec: RenderSpec) -> int:
+        value = spec.options.get("steps", self.options.steps or self.preset().steps)
+        return int(value)
+
+    def generate(
+        self, spec: RenderSpec, card: ModelCard, plan: FramePlan, progress: ProgressFn | None
+    ) -> np.ndarray:
+        """All windows of the shot at the model's fps, continuation frames de-duplicated."""
+        steps = self._steps(spec)
+        windows = (plan.total,) if card.mode == "df" else plan.windows
+        total_steps = steps * len(windows)
+        size = (plan.width, plan.height)
+        cond = spec.conditioning
+        first = (
+            load_image(cond.first_frame, "spec.conditioning.first_frame", size) if cond.first_frame else None
+        )
+        last = load_image(cond.last_frame, "spec.conditioning.last_frame", size) if cond.last_frame else None
+        refs = [load_image(r, "spec.conditioning.reference_images", size) for r in cond.reference_images]
+        control = None
+        if cond.control_video is not None:
+            control = load_video(
+                cond.control_video, "spec.conditioning.control_video", size, plan.total, spec.fps, card.fps
+            )
+        guidance = spec.options.get("guidance")
+        strength = float(spec.options.get("strength", 1.0))
+        pieces: list[np.ndarray] = []
+        start = 0
+        use = card
+        for k, n in enumerate(windows):
+            is_last = k == len(windows) - 1
+            window = Window(
+                prompt=spec.prompt or spec.shot.description,
+                negative_prompt=spec.negative_prompt or None,
+                width=plan.width,
+                height=plan.height,
+                num_frames=min(n, plan.windows[0]) if card.mode == "df" else n,
+                steps=steps,
+                guidance=None if guidance is None else float(guidance),
+                fps=card.fps,
+                first=first,
+                last=last if is_last else None,
+                control=control[start : start + n] if control else None,
+                references=refs,
+                strength=strength,
+                long_frames=n if card.mode == "df" else None,
+            )
+            done = k * steps
+            video = self._call(use, window, spec.seed + k, done, total_steps, progress)
+            pieces.append(video if k == 0 else video[1:])
+            first = Image.fromarray(video[-1])
+            start += n - 1
+            if not is_last and use.mode not in _FIRST_FRAME_MODES:
+                use = companion(card, "continue", "continue a long shot", "spec.model")
+        video = np.concatenate(pieces)
+        if cond.first_frame is not None and len(video) > 1:
+            video = video[1:]  # the previous shot already showed it: no one-frame freeze at the cut
+        return video
+
+    def _call(
+        self, card: ModelCard, window: Window, seed: int, done: int, total: int, progress: ProgressFn | None
+    ) -> np.ndarray:
+        """One pipeline call with a CPU generator (same seed → same take on any device)."""
+        import torch
+
+        pipe = load_pipeline(card, self.options)
+        args = FAMILIES[card.family].arguments(card, window)
+
+        def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+            if progress is not None:
+                progress(min(total, done + step + 1), total)
+            return {}
+
+        try:
+            with call_lock(pipe):
+                reset_cache_state(pipe)
+                out = pipe(
+                    **args,
+                    generator=torch.Generator(device="cpu").manual_seed(seed),
+                    output_type="np",
+                    callback_on_step_end=on_step,
+                )
+        except ValueError as exc:  # diffusers' check_inputs: a size or frame rule we missed
+            raise BadInput("spec", card.name, str(exc)) from None
+        except torch.cuda.OutOfMemoryError:
+            raise RenderFailure(
+                f"{card.name} ran out of GPU memory at {window.width}x{window.height}x{window.num_frames}; "
+                "try STORYREEL_DIFFUSION_OFFLOAD=model, VAE tiling or the draft preset"
+            ) from None
+        return to_uint8(out.frames)

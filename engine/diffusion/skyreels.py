@@ -1,0 +1,41 @@
+"""SkyReels-V2 diffusion forcing over diffusers: long takes in one call. The pipeline denoises
+`base_num_frames` at a time and carries `overlap_history` frames into the next block, so a
+20-second shot stays one continuous take instead of stitched windows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.diffusion.registry import ModelCard
+from engine.diffusion.window import Window
+
+GUIDANCE = 6.0
+ADDNOISE_CONDITION = 20.0
+"""Noise added to the carried-over frames; the SkyReels authors' value for long videos."""
+
+
+def overlap_for(base: int, step: int) -> int:
+    """History frames carried between blocks: about a fifth of a block, on the frame grid."""
+    return max(step + 1, (base // 5) // step * step + 1)
+
+
+def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
+    """Keyword arguments for SkyReelsV2DiffusionForcingPipeline (long mode when needed)."""
+    total = w.long_frames or w.num_frames
+    args: dict[str, Any] = {
+        "prompt": w.prompt,
+        "negative_prompt": w.negative_prompt,
+        "height": w.height,
+        "width": w.width,
+        "num_frames": total,
+        "base_num_frames": w.num_frames,
+        "num_inference_steps": w.steps,
+        "guidance_scale": GUIDANCE if w.guidance is None else w.guidance,
+        "fps": w.fps,
+    }
+    if total > w.num_frames:
+        args.update(
+            overlap_history=overlap_for(w.num_frames, card.frame_step),
+            addnoise_condition=ADDNOISE_CONDITION,
+        )
+    return args

@@ -1,0 +1,33 @@
+"""One model call: the prompt, size, frames and conditioning of a single window of a shot.
+
+Family modules (wan, ltx, cogvideox, skyreels) turn a Window into their pipeline's keyword
+arguments, so the renderer never needs to know how each pipeline spells "first frame".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+
+@dataclass
+class Window:
+    """Everything one pipeline call needs except the pipeline, generator and progress hook."""
+
+    prompt: str
+    negative_prompt: str | None
+    width: int
+    height: int
+    num_frames: int
+    steps: int
+    guidance: float | None
+    fps: int
+    first: Image.Image | None = None
+    last: Image.Image | None = None
+    control: list[Image.Image] | None = None
+    references: list[Image.Image] = field(default_factory=list)
+    strength: float = 1.0
+    """How strongly control/conditions bind (VACE conditioning_scale, LTX condition strength)."""
+    long_frames: int | None = None
+    """SkyReels diffusion forcing: total frames when longer than one base window."""
