@@ -58,6 +58,8 @@ class StudioContext:
     planner: Planner = field(default_factory=HeuristicPlanner)
     recaptioner: Recaptioner = field(default_factory=HeuristicRecaptioner)
     editor: Editor = field(default_factory=HeuristicEditor)
+    control: Renderer | None = None
+    """A previz renderer whose depth pass drives engines that take a control video (VACE); None = off."""
     critic: Critic | None = None
     """Reviews decoded takes after rendering and asks for bounded retakes; None skips review."""
     report: Callable[[Event], None] = _ignore

@@ -13,10 +13,11 @@ from langgraph.types import Send, interrupt
 from pydantic import ValidationError
 
 from agents.context import Event, StudioContext
+from agents.continuity import PAINTERLESS, chains, continue_from, control_spec, driven_by
 from agents.critic import retake_seed
 from agents.planner import PlanRequest
 from agents.state import InputState, ShotTask, SpecTask, StudioState
-from film import BadInput, FilmPlan, RenderSpec, Take, Timeline
+from film import BadInput, FilmPlan, Renderer, RenderSpec, Take, Timeline
 
 
 def plan(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
@@ -73,25 +74,38 @@ def gather(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any
 
 
 def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
-    """Find the take for this spec in the library, or render it into work_dir and keep it."""
+    """Render one spec, or a chain of continuous ones in order, each starting from the last
+    frame of the take before (engines that paint from conditioning only)."""
     ctx = runtime.context
-    spec = RenderSpec.model_validate(task["spec"])
+    takes: list[Take] = []
+    for spec in (RenderSpec.model_validate(s) for s in task.get("chain") or [task["spec"]]):
+        if takes:
+            spec = continue_from(spec, takes[-1])
+        if ctx.control is not None and spec.engine not in PAINTERLESS:
+            spec = driven_by(spec, _take_for(ctx, ctx.control, control_spec(spec), report=False))
+        takes.append(_take_for(ctx, ctx.renderer, spec))
+    return {"takes": [take.model_dump(mode="json") for take in takes]}
+
+
+def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, report: bool = True) -> Take:
+    """The library's take for this spec, or a fresh render into work_dir that the library keeps."""
     key = spec.spec_hash()
     shot_id = spec.shot.id
     found = ctx.takes.find(key)
     if found is not None:
-        take = found.model_copy(update={"cached": True, "shot_id": shot_id})
-        ctx.report(Event("render", shot_id, spec.frames, spec.frames, cached=True, message="cached"))
-        return {"takes": [take.model_dump(mode="json")]}
+        if report:
+            ctx.report(Event("render", shot_id, spec.frames, spec.frames, cached=True, message="cached"))
+        return found.model_copy(update={"cached": True, "shot_id": shot_id})
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
 
     def progress(done: int, total: int) -> None:
-        ctx.report(Event("render", shot_id, done, total))
+        if report:
+            ctx.report(Event("render", shot_id, done, total))
 
-    fresh = ctx.renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
-    take = ctx.takes.keep(fresh)
-    ctx.report(Event("render", shot_id, spec.frames, spec.frames, message="done"))
-    return {"takes": [take.model_dump(mode="json")]}
+    take = ctx.takes.keep(renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress))
+    if report:
+        ctx.report(Event("render", shot_id, spec.frames, spec.frames, message="done"))
+    return take
 
 
 def critique(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
@@ -166,8 +180,16 @@ def send_specs(state: StudioState) -> list[Send]:
     film_plan = FilmPlan.model_validate(state["plan"])
     specs = ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
     return [
-        Send("render", SpecTask(spec=s.model_dump(mode="json"), index=i, total=len(specs)))
-        for i, s in enumerate(specs)
+        Send(
+            "render",
+            SpecTask(
+                spec=group[0].model_dump(mode="json"),
+                chain=[s.model_dump(mode="json") for s in group],
+                index=i,
+                total=len(specs),
+            ),
+        )
+        for i, group in enumerate(chains(specs))
     ]
 
 

@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from film import Camera, Direction, FilmPlan, Movement, Physics, RenderSpec, Shot, TimeOfDay, Weather
+from agents.continuity import PAINTERLESS
+from film import (
+    Camera,
+    Character,
+    Conditioning,
+    Direction,
+    FilmPlan,
+    Movement,
+    Physics,
+    RenderSpec,
+    Shot,
+    TimeOfDay,
+    Weather,
+)
 from film import frame_size as film_frame_size
 from film.hashing import stable_hash
 
@@ -120,7 +133,16 @@ def recaption(plan: FilmPlan, shot: Shot, *, engine: str, seed: int | None = Non
         fps=plan.fps,
         card=f"Scene {scene_no} · Shot {index + 1}",
         style=plan.style[:200],
+        conditioning=_references(cast, engine),
     )
+
+
+def _references(cast: list[Character], engine: str) -> Conditioning:
+    """Character reference pictures for engines that paint (VACE keeps faces and clothes);
+    previz draws its figures from the bible and takes none."""
+    if engine in PAINTERLESS:
+        return Conditioning()
+    return Conditioning(reference_images=tuple(c.reference_image for c in cast if c.reference_image))
 
 
 def _camera_words(camera: Camera) -> str:

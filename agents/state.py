@@ -80,5 +80,7 @@ class SpecTask(TypedDict, total=False):
     """Payload of one render branch (sent with `Send`)."""
 
     spec: Json
+    chain: list[Json]
+    """Continuous specs rendered in order from this branch (spec first); absent = just `spec`."""
     index: int
     total: int

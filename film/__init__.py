@@ -19,7 +19,8 @@ from film.plan import (
     TimeOfDay,
     frame_size,
 )
-from film.render import Conditioning, MediaRef, RenderSpec, Take
+from film.media import MediaRef
+from film.render import Conditioning, RenderSpec, Take
 from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
 from film.timeline import Clip, SubtitleCue, Timeline, TitleCard
 

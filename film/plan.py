@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from film.camera import Camera
 from film.hashing import stable_hash
+from film.media import MediaRef
 from film.physics import Physics
 
 Aspect = Literal["16:9", "9:16", "1:1"]
@@ -45,7 +46,7 @@ class Character(BaseModel):
     appearance: str = Field(default="", max_length=400)
     color: str = Field(default="#c0392b", pattern=r"^#[0-9a-fA-F]{6}$")
     build: Literal["slight", "average", "broad", "tall", "child"] = "average"
-    reference_image: str | None = Field(default=None, description="asset sha256 of a reference image")
+    reference_image: MediaRef | None = Field(default=None, description="a picture of them, for VACE")
 
 
 class Performance(BaseModel):

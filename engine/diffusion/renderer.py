@@ -10,6 +10,7 @@ next to it (`.last.png`) so the next, continuous shot can start where this one e
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -106,10 +107,18 @@ class DiffusionRenderer:
         frames = self.generate(spec, card, plan, progress)
         out = conform(frames, card.fps, spec)
         dest = Path(dest)
-        with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
-            for frame in out:
-                writer.write(frame)
-        Image.fromarray(out[-1]).save(last_frame_path(dest))
+        last = last_frame_path(dest)
+        # The last frame lands before the take: a take at its final path always has its hand-off.
+        part = last.with_name(f"{dest.stem}.lastpart-{os.getpid()}.png")
+        Image.fromarray(out[-1]).save(part)
+        os.replace(part, last)
+        try:
+            with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
+                for frame in out:
+                    writer.write(frame)
+        except BaseException:
+            last.unlink(missing_ok=True)
+            raise
         return Take(
             shot_id=spec.shot.id,
             spec_hash=spec.spec_hash(),
@@ -120,6 +129,7 @@ class DiffusionRenderer:
             width=writer.out_width,
             height=writer.out_height,
             render_s=time.perf_counter() - started,
+            extras={"last": str(last)},
         )
 
     def _steps(self, spec: RenderSpec) -> int:

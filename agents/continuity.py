@@ -1,0 +1,65 @@
+"""Continuity and control for engines that paint from conditioning (diffusion, ComfyUI):
+continuous shots are rendered as one chain, each starting from the last frame of the take before;
+a previz take of the same shot can lend its depth pass as the control video (VACE); character
+reference images ride along. Previz itself needs none of this, so its shots stay parallel.
+
+Conditioning files count in the spec hash by their sha256, so a chain's later shots are cached
+exactly when the frame they continue from is the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from film import Conditioning, MediaRef, RenderSpec, Take
+
+PAINTERLESS = frozenset({"previz"})
+"""Engines that draw from the shot itself and take no conditioning."""
+
+
+def file_ref(path: str | Path) -> MediaRef:
+    """A conditioning reference to a file, keyed by its content."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return MediaRef(path=str(path), sha256=digest.hexdigest())
+
+
+def chains(specs: list[RenderSpec]) -> list[list[RenderSpec]]:
+    """Specs in shot order, grouped so a continuous shot follows the one it continues; every
+    group can render in parallel with the others. Previz specs are never chained."""
+    groups: list[list[RenderSpec]] = []
+    for spec in specs:
+        continues = spec.shot.continuous_with_previous and spec.engine not in PAINTERLESS
+        if groups and continues:
+            groups[-1].append(spec)
+        else:
+            groups.append([spec])
+    return groups
+
+
+def continue_from(spec: RenderSpec, previous: Take) -> RenderSpec:
+    """Start `spec` on the last frame of the take before it, when that take left one."""
+    last = previous.extras.get("last")
+    if not last or not Path(last).is_file():
+        return spec
+    conditioning = spec.conditioning.model_copy(update={"first_frame": file_ref(last)})
+    return spec.model_copy(update={"conditioning": conditioning})
+
+
+def control_spec(spec: RenderSpec) -> RenderSpec:
+    """The previz version of a shot, whose depth pass can drive the painting engine."""
+    return spec.model_copy(
+        update={"engine": "previz", "model": "", "options": {}, "conditioning": Conditioning()}
+    )
+
+
+def driven_by(spec: RenderSpec, control: Take) -> RenderSpec:
+    """Use the previz take's depth pass as the control video, when it has one."""
+    depth = control.extras.get("depth")
+    if not depth or not Path(depth).is_file():
+        return spec
+    conditioning = spec.conditioning.model_copy(update={"control_video": file_ref(depth)})
+    return spec.model_copy(update={"conditioning": conditioning})
