@@ -146,6 +146,7 @@ def shoot(
         renderer=ResumableRenderer(
             renderer_for(engine_name, engine_options(engine_name)), settings.render_log
         ),
+        control=renderer_for("previz") if settings.previz_control and engine_name != "previz" else None,
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
         assembler=FfmpegAssembler(card_cache=settings.home / "cache" / "cards"),
         out_dir=film_dir,

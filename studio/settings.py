@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     llm_plan_max_tokens: int = Field(default=700, ge=64)
     llm_shot_max_tokens: int = Field(default=220, ge=32)
     llm_seed: int | None = None
+    previz_control: bool = Field(
+        default=False, description="drive diffusion/ComfyUI shots with the previz depth pass (VACE)"
+    )
     critic: bool = Field(default=False, description="check every take and re-render broken ones")
     critic_max_retakes: int = Field(default=2, ge=0, le=10)
 
