@@ -47,6 +47,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_previz.py
 	$(BIN)/python benchmarks/bench_revision.py
 	$(BIN)/python benchmarks/bench_recaption.py
+	$(BIN)/python benchmarks/bench_engine.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache
