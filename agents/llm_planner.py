@@ -17,10 +17,9 @@ from agents.heuristics import setting, timing
 from agents.heuristics.cast import PALETTE
 from agents.heuristics.language import NON_LATIN, detect_language
 from agents.heuristics.physics_words import physics_of, timed
-from agents.heuristics.planner import plan_brief
 from agents.heuristics.text import clip, slug
 from agents.llm import LLMClient, LLMFailure, llm_schema
-from agents.planner import PlanRequest
+from agents.planner import HeuristicPlanner, PlanRequest
 from film import (
     Angle,
     Camera,
@@ -140,15 +139,7 @@ class LLMPlanner:
         self.max_shots = max_shots
 
     def plan(self, brief: str, request: PlanRequest) -> FilmPlan:
-        fallback = plan_brief(  # also validates the brief and request: BadInput stays BadInput
-            brief,
-            duration_s=request.duration_s,
-            aspect=request.aspect,
-            style=request.style,
-            seed=request.seed,
-            fps=request.fps,
-            title_card=request.title_card,
-        )
+        fallback = HeuristicPlanner().plan(brief, request)  # also validates: BadInput stays BadInput
         shots = shot_budget(request, self.max_shots)
         schema = _bounded_schema(shots)
         try:

@@ -23,12 +23,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.diffusion.frames import conform
-from engine.diffusion.renderer import last_frame_path
-from engine.media import FrameWriter, probe, read_frames
+from engine.media import probe, read_frames
+from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "comfyui"
@@ -252,21 +251,7 @@ class ComfyUIRenderer:
         if len(frames) == 0:
             raise RenderFailure("ComfyUI returned a video with no frames")
         out = conform(frames, fps, spec)
-        with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
-            for frame in out:
-                writer.write(frame)
-        Image.fromarray(out[-1]).save(last_frame_path(dest))  # for the next continuous shot
-        return Take(
-            shot_id=spec.shot.id,
-            spec_hash=spec.spec_hash(),
-            engine=self.engine,
-            path=str(dest),
-            frames=len(out),
-            fps=spec.fps,
-            width=writer.out_width,
-            height=writer.out_height,
-            render_s=time.perf_counter() - started,
-        )
+        return write_painted_take(self.engine, spec, out, dest, started)
 
     def _queue(self, workflow: dict[str, Any], client_id: str) -> str:
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -16,10 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
-from film import BadInput, FilmPlan, StoryreelError
+from film import BadInput, FilmPlan
 from studio import make as usecases
 from studio import models
 from studio import revise as revisions
+from studio.errors import console, friendly
 from studio.review import ask_review, plan_table
 from studio.review import chat as chat_loop
 from studio.settings import Settings
@@ -31,7 +31,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
-console = Console(stderr=True)
 out = Console()
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,23 +64,6 @@ def _settings(llm: str | None = None, model: str | None = None, critic: bool = F
     if critic:
         update["critic"] = True
     return settings.model_copy(update=update) if update else settings
-
-
-def friendly(fn: F) -> F:
-    """Turn our errors into one red line and an exit code instead of a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except StoryreelError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            console.print("[yellow]interrupted[/]: no partial files were left at final paths")
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _request(

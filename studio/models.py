@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -23,10 +22,10 @@ from rich.table import Table
 
 from engine.comfyui import ComfyUIOptions
 from engine.diffusion import MODELS, DiffusionOptions, ModelCard, model_card
-from film import BadInput, RenderFailure, StoryreelError
+from film import BadInput, RenderFailure
+from studio.errors import friendly
 
 app = typer.Typer(help="Video model weights: list, pull, verify.", no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
 out = Console()
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,20 +58,6 @@ def comfyui_options(environ: Mapping[str, str] | None = None) -> ComfyUIOptions:
     return _options_from_env(ComfyUIOptions, "STORYREEL_COMFYUI_", os.environ if environ is None else environ)
 
 
-def _one_line(fn: F) -> F:
-    """Our errors as one red line and their exit code, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except StoryreelError as exc:
-            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
 def local_folder(card: ModelCard, options: DiffusionOptions) -> Path | None:
     if options.models_dir is None:
         return None
@@ -91,7 +76,7 @@ def where(card: ModelCard, options: DiffusionOptions) -> str:
 
 
 @app.command("list")
-@_one_line
+@friendly
 def list_models() -> None:
     """Every model storyreel knows, its native size and frames, VRAM, and whether it is here."""
     options = diffusion_options()
@@ -111,7 +96,7 @@ def list_models() -> None:
 
 
 @app.command("pull")
-@_one_line
+@friendly
 def pull(name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")]) -> None:
     """Download a model's weights (into STORYREEL_DIFFUSION_MODELS_DIR/<name>, else the HF cache)."""
     card = model_card(name)
@@ -155,7 +140,7 @@ def verify_files(card: ModelCard, options: DiffusionOptions) -> Path:
 
 
 @app.command("verify")
-@_one_line
+@friendly
 def verify(
     name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")],
     load: Annotated[

@@ -5,7 +5,8 @@ Importing this package is light (no torch); torch and diffusers load on the firs
 
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.registry import MODELS, PRESETS, ModelCard, Preset, model_card
-from engine.diffusion.renderer import DiffusionRenderer, last_frame_path
+from engine.diffusion.renderer import DiffusionRenderer
+from engine.painted import last_frame_path
 
 __all__ = [
     "MODELS",

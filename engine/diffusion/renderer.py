@@ -10,7 +10,6 @@ next to it (`.last.png`) so the next, continuous shot can start where this one e
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,12 @@ from engine.diffusion.loading import call_lock, free_vram_gb, load_pipeline, res
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
 from engine.diffusion.window import Window
-from engine.media import FrameWriter
+from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
 
 FAMILIES = {"wan": wan, "ltx": ltx, "cogvideox": cogvideox, "skyreels": skyreels}
 _FIRST_FRAME_MODES = ("i2v", "flf2v", "vace", "condition")
 _LAST_FRAME_MODES = ("flf2v", "vace", "condition")
-
-
-def last_frame_path(dest: Path) -> Path:
-    """Where the last frame of the take at `dest` is kept for the next continuous shot."""
-    return Path(dest).with_suffix(".last.png")
 
 
 def companion(card: ModelCard, role: str, why: str, field: str) -> ModelCard:
@@ -106,31 +100,7 @@ class DiffusionRenderer:
         card, plan = self.check_inputs(spec)
         frames = self.generate(spec, card, plan, progress)
         out = conform(frames, card.fps, spec)
-        dest = Path(dest)
-        last = last_frame_path(dest)
-        # The last frame lands before the take: a take at its final path always has its hand-off.
-        part = last.with_name(f"{dest.stem}.lastpart-{os.getpid()}.png")
-        Image.fromarray(out[-1]).save(part)
-        os.replace(part, last)
-        try:
-            with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
-                for frame in out:
-                    writer.write(frame)
-        except BaseException:
-            last.unlink(missing_ok=True)
-            raise
-        return Take(
-            shot_id=spec.shot.id,
-            spec_hash=spec.spec_hash(),
-            engine=self.engine,
-            path=str(dest),
-            frames=len(out),
-            fps=spec.fps,
-            width=writer.out_width,
-            height=writer.out_height,
-            render_s=time.perf_counter() - started,
-            extras={"last": str(last)},
-        )
+        return write_painted_take(self.engine, spec, out, dest, started)
 
     def _steps(self, spec: RenderSpec) -> int:
         value = spec.options.get("steps", self.options.steps or self.preset().steps)
