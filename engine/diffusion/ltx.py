@@ -8,23 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window
+from engine.diffusion.window import Window, base_arguments
 
 GUIDANCE = 3.0
 
 
 def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
     """Keyword arguments for the card's LTX pipeline."""
-    args: dict[str, Any] = {
-        "prompt": w.prompt,
-        "negative_prompt": w.negative_prompt,
-        "height": w.height,
-        "width": w.width,
-        "num_frames": w.num_frames,
-        "frame_rate": w.fps,
-        "num_inference_steps": w.steps,
-        "guidance_scale": GUIDANCE if w.guidance is None else w.guidance,
-    }
+    args = base_arguments(w, GUIDANCE) | {"frame_rate": w.fps}
     if card.mode == "condition":
         from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window
+from engine.diffusion.window import Window, base_arguments
 
 GUIDANCE = 6.0
 ADDNOISE_CONDITION = 20.0
@@ -22,17 +22,7 @@ def overlap_for(base: int, step: int) -> int:
 def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
     """Keyword arguments for SkyReelsV2DiffusionForcingPipeline (long mode when needed)."""
     total = w.long_frames or w.num_frames
-    args: dict[str, Any] = {
-        "prompt": w.prompt,
-        "negative_prompt": w.negative_prompt,
-        "height": w.height,
-        "width": w.width,
-        "num_frames": total,
-        "base_num_frames": w.num_frames,
-        "num_inference_steps": w.steps,
-        "guidance_scale": GUIDANCE if w.guidance is None else w.guidance,
-        "fps": w.fps,
-    }
+    args = base_arguments(w, GUIDANCE) | {"num_frames": total, "base_num_frames": w.num_frames, "fps": w.fps}
     if total > w.num_frames:
         args.update(
             overlap_history=overlap_for(w.num_frames, card.frame_step),

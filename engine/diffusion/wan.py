@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window
+from engine.diffusion.window import Window, base_arguments
 from film import BadInput
 
 GUIDANCE = 5.0
@@ -21,15 +21,7 @@ _KEEP, _MAKE = 0, 255
 
 
 def _common(w: Window) -> dict[str, Any]:
-    return {
-        "prompt": w.prompt,
-        "negative_prompt": w.negative_prompt,
-        "height": w.height,
-        "width": w.width,
-        "num_frames": w.num_frames,
-        "num_inference_steps": w.steps,
-        "guidance_scale": GUIDANCE if w.guidance is None else w.guidance,
-    }
+    return base_arguments(w, GUIDANCE)
 
 
 def vace_inputs(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:

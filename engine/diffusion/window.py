@@ -7,6 +7,7 @@ arguments, so the renderer never needs to know how each pipeline spells "first f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from PIL import Image
 
@@ -31,3 +32,16 @@ class Window:
     """How strongly control/conditions bind (VACE conditioning_scale, LTX condition strength)."""
     long_frames: int | None = None
     """SkyReels diffusion forcing: total frames when longer than one base window."""
+
+
+def base_arguments(w: Window, default_guidance: float) -> dict[str, Any]:
+    """The keyword arguments every video pipeline takes; families add their own on top."""
+    return {
+        "prompt": w.prompt,
+        "negative_prompt": w.negative_prompt,
+        "height": w.height,
+        "width": w.width,
+        "num_frames": w.num_frames,
+        "num_inference_steps": w.steps,
+        "guidance_scale": default_guidance if w.guidance is None else w.guidance,
+    }
