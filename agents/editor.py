@@ -1,17 +1,40 @@
-"""The editor: takes in plan order become a Timeline with a title card and subtitle cues.
+"""The editor: takes in plan order become a Timeline — title card, transitions, chapter titles,
+lower thirds, an end title and subtitle cues.
 
-The heuristic cut is the plan itself — hard cuts, full takes — because the planner already timed
-every shot in whole frames; a later critic/LLM editor can trim behind the same `Editor` protocol.
+The heuristic cut keeps every take whole because the planner already timed each shot in whole
+frames. Transitions are centred on the cut and never change the length (film.timeline explains
+how), and all graphics are overlays, so the film decodes to exactly the plan's total. Rules:
+inside a scene, hard cuts; a new scene at another time of day dips to black (time passes);
+a new place at the same time crossfades; a new scene at the same place and time wipes.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from film import Clip, FilmPlan, RenderFailure, Shot, SubtitleCue, Take, Timeline, TitleCard, frame_size
+from film import (
+    Clip,
+    FilmPlan,
+    RenderFailure,
+    Scene,
+    Shot,
+    SubtitleCue,
+    Take,
+    Timeline,
+    TitleCard,
+    frame_size,
+)
 from film.plan import DialogueLine
+from film.timeline import Overlay, TransitionKind
 
 MIN_CUE_S = 1.0
+TRANSITION_S = 0.5
+CHAPTERS_FROM_S = 60.0
+"""Films at least this long get a chapter title at each scene change."""
+CHAPTER_S = 2.0
+LOWER_THIRD_S = 2.5
+END_TITLE_S = 2.0
+AI_LABEL = "AI-generated with storyreel"
 
 
 class Editor(Protocol):
@@ -39,7 +62,24 @@ def edit(plan: FilmPlan, takes: list[Take]) -> Timeline:
             raise RenderFailure(
                 f"take for shot {shot.id} has {take.frames} frames, the plan needs {shot.frames}"
             )
-        clips.append(Clip(shot_id=shot.id, take_path=take.path, in_frame=0, out_frame=shot.frames))
+        kind: TransitionKind = "cut"
+        frames = 0
+        if clips and shot.scene_id != plan.shots[len(clips) - 1].scene_id:
+            prev = plan.shots[len(clips) - 1]
+            kind = transition_between(plan.scene(prev.scene_id), plan.scene(shot.scene_id))
+            frames = min(round(TRANSITION_S * plan.fps), shot.frames // 3, prev.frames // 3)
+            kind = kind if frames >= 2 else "cut"
+            frames = frames if kind != "cut" else 0
+        clips.append(
+            Clip(
+                shot_id=shot.id,
+                take_path=take.path,
+                in_frame=0,
+                out_frame=shot.frames,
+                transition_in=kind,
+                transition_frames=frames,
+            )
+        )
         cues.extend(subtitle_cues(shot, start / plan.fps, (start + shot.frames) / plan.fps))
         start += shot.frames
     width, height = frame_size(plan.aspect)
@@ -47,8 +87,80 @@ def edit(plan: FilmPlan, takes: list[Take]) -> Timeline:
     if plan.title_card_frames > 0:
         card = TitleCard(text=plan.title, subtitle=_short(plan.logline, 300), frames=plan.title_card_frames)
     return Timeline(
-        fps=plan.fps, width=width, height=height, title_card=card, clips=tuple(clips), subtitles=tuple(cues)
+        fps=plan.fps,
+        width=width,
+        height=height,
+        title_card=card,
+        clips=tuple(clips),
+        subtitles=tuple(cues),
+        overlays=tuple(overlays_for(plan, clips)),
+        language=plan.language,
     )
+
+
+def transition_between(before: Scene, after: Scene) -> TransitionKind:
+    """How the story moves from one scene to the next (see the module docstring)."""
+    if before.time_of_day != after.time_of_day:
+        return "dip_to_black"
+    if before.location != after.location:
+        return "crossfade"
+    return "wipe"
+
+
+def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
+    """Chapter titles (long films), a lower third the first time each character appears, and the
+    end title over the last shot; each kept clear of transition windows and of each other."""
+    fps = plan.fps
+    overlays: list[Overlay] = []
+    seen: set[str] = set()
+    long_film = plan.total_s >= CHAPTERS_FROM_S and len(plan.scenes) > 1
+    for i, (shot, clip) in enumerate(zip(plan.shots, clips, strict=True)):
+        free = clip.head
+        end = clip.frames - (clips[i + 1].tail_of_previous if i + 1 < len(clips) else 0)
+        if i == len(clips) - 1:
+            end_frames = min(round(END_TITLE_S * fps), (end - free) // 2)
+            if end_frames >= 1:
+                end -= end_frames
+                overlays.append(
+                    Overlay(
+                        kind="end",
+                        clip_index=i,
+                        start_frame=end,
+                        frames=end_frames,
+                        text=plan.title,
+                        subtitle=AI_LABEL,
+                    )
+                )
+        new_scene = i == 0 or shot.scene_id != plan.shots[i - 1].scene_id
+        if long_film and new_scene:
+            scene = plan.scene(shot.scene_id)
+            frames = min(round(CHAPTER_S * fps), end - free)
+            if frames >= fps // 2:
+                text = _short(scene.heading or scene.location, 200)
+                overlays.append(
+                    Overlay(kind="chapter", clip_index=i, start_frame=free, frames=frames, text=text)
+                )
+                free += frames
+        for perf in shot.performances:
+            if perf.character_id in seen:
+                continue
+            frames = min(round(LOWER_THIRD_S * fps), end - free)
+            if frames < fps:  # too short to read: try again the next time they appear
+                continue
+            seen.add(perf.character_id)
+            person = plan.character(perf.character_id)
+            overlays.append(
+                Overlay(
+                    kind="lower_third",
+                    clip_index=i,
+                    start_frame=free,
+                    frames=frames,
+                    text=person.name,
+                    subtitle=_short(person.description, 80),
+                )
+            )
+            free += frames
+    return overlays
 
 
 def subtitle_cues(shot: Shot, start_s: float, end_s: float) -> list[SubtitleCue]:

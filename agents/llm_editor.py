@@ -1,10 +1,12 @@
-"""The LLM editor: the model writes the title card (title and tagline, in the film's language);
-code keeps the cut, the frame counts and the subtitle timing from the heuristic edit.
+"""The LLM editor: the model words the title card and the end title (title and tagline, in the
+film's language); code keeps the cut from the heuristic edit — frame counts, transitions, chapter
+titles, lower thirds and subtitle timing.
 
-film.Timeline today has only hard cuts and one title card, and takes are rendered to the exact
-planned length (no handles), so trims would break the promised duration: pacing, transitions and
-end cards wait for those fields in film/. Any failure keeps the heuristic timeline and leaves a
-warning in the run's ledger.
+Why code keeps the cut: takes are rendered to the exact planned length (no handles), and every
+structural choice (which scene change dips to black, where a name tag fits) follows from the plan
+deterministically and must keep the film at the plan's length to the frame; a small model adds
+nothing there but risk. Wording is where it helps. Any failure keeps the heuristic timeline and
+leaves a warning in the run's ledger.
 """
 
 from __future__ import annotations
@@ -62,4 +64,8 @@ class LLMEditor:
         card = timeline.title_card.model_copy(
             update={"text": clip(draft.title, 200), "subtitle": clip(draft.tagline, 300)}
         )
-        return timeline.model_copy(update={"title_card": card})
+        title = clip(draft.title, 200)
+        overlays = tuple(
+            o.model_copy(update={"text": title}) if o.kind == "end" else o for o in timeline.overlays
+        )
+        return timeline.model_copy(update={"title_card": card, "overlays": overlays})

@@ -6,6 +6,7 @@ Everything else in storyreel speaks these types; this package imports nothing of
 from film.camera import Angle, Camera, Direction, Easing, Movement, ShotSize
 from film.errors import BadInput, RenderFailure, StoryreelError
 from film.hashing import stable_hash
+from film.media import MediaRef
 from film.physics import Gravity, Medium, MotionAction, MotionEvent, Physics, Weather
 from film.plan import (
     ASPECTS,
@@ -19,7 +20,6 @@ from film.plan import (
     TimeOfDay,
     frame_size,
 )
-from film.media import MediaRef
 from film.render import Conditioning, RenderSpec, Take
 from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
 from film.timeline import Clip, SubtitleCue, Timeline, TitleCard

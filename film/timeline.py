@@ -1,10 +1,22 @@
-"""The edit: which takes play in which order, with cards, transitions and subtitle cues."""
+"""The edit: which takes play in which order, with cards, transitions, overlays and subtitle cues.
+
+Length rule: a transition never changes the film's length. It is centred on the cut: the last
+`frames // 2` frames of the outgoing clip and the first `frames - frames // 2` of the incoming one
+form the window, and each side is extended into the window from its take's handles (frames past
+the out point / before the in point) where the take has them, else by holding its edge frame. So
+`total_frames` is title card + clips + end card whatever the transitions, and a plan timed in whole
+frames still decodes to exactly its length. Overlays (lower thirds, chapter titles, the end title)
+are drawn over clip frames, so they cost no frames either.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+TransitionKind = Literal["cut", "crossfade", "dip_to_black", "wipe"]
+OverlayKind = Literal["lower_third", "chapter", "end"]
 
 
 class TitleCard(BaseModel):
@@ -16,7 +28,10 @@ class TitleCard(BaseModel):
 
 
 class Clip(BaseModel):
-    """One take placed on the timeline; `in_frame`/`out_frame` trim it (out is exclusive)."""
+    """One take placed on the timeline; `in_frame`/`out_frame` trim it (out is exclusive).
+
+    `transition_in` joins it to the clip before; `transition_frames` is the window's length,
+    centred on the cut (see the module docstring), 0 for a hard cut."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -24,11 +39,46 @@ class Clip(BaseModel):
     take_path: str
     in_frame: int = Field(default=0, ge=0)
     out_frame: int = Field(ge=1)
-    transition_in: Literal["cut"] = "cut"
+    transition_in: TransitionKind = "cut"
+    transition_frames: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _transition(self) -> Clip:
+        if (self.transition_in == "cut") != (self.transition_frames == 0):
+            raise ValueError(
+                f"clip {self.shot_id}: a cut has 0 transition frames, other transitions at least 1 "
+                f"(got {self.transition_in} with {self.transition_frames})"
+            )
+        return self
 
     @property
     def frames(self) -> int:
         return self.out_frame - self.in_frame
+
+    @property
+    def head(self) -> int:
+        """Frames of this clip inside its incoming transition window."""
+        return self.transition_frames - self.transition_frames // 2
+
+    @property
+    def tail_of_previous(self) -> int:
+        """Frames of the previous clip inside this clip's incoming transition window."""
+        return self.transition_frames // 2
+
+
+class Overlay(BaseModel):
+    """Graphics drawn over `frames` frames of clip `clip_index`, from `start_frame` (clip-relative):
+    a lower third (a name the first time a character appears), a chapter title at a scene change,
+    or the end title over the last shot. Only that window is re-encoded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: OverlayKind
+    clip_index: int = Field(ge=0)
+    start_frame: int = Field(default=0, ge=0)
+    frames: int = Field(ge=1)
+    text: str = Field(min_length=1, max_length=200)
+    subtitle: str = Field(default="", max_length=300)
 
 
 class SubtitleCue(BaseModel):
@@ -49,12 +99,40 @@ class Timeline(BaseModel):
     title_card: TitleCard | None = None
     clips: tuple[Clip, ...] = Field(min_length=1)
     subtitles: tuple[SubtitleCue, ...] = ()
+    overlays: tuple[Overlay, ...] = ()
+    end_card: TitleCard | None = None
+    language: str = Field(default="", max_length=16, description="subtitles' BCP 47 tag; empty: the plan's")
+
+    @model_validator(mode="after")
+    def _windows_fit(self) -> Timeline:
+        if self.clips[0].transition_in != "cut":
+            raise ValueError("the first clip cannot have a transition in (nothing comes before it)")
+        for i, clip in enumerate(self.clips[1:], start=1):
+            before = self.clips[i - 1]
+            took = before.head if i > 1 else 0
+            if clip.head > clip.frames or clip.tail_of_previous + took > before.frames:
+                raise ValueError(
+                    f"clip {i} ({clip.shot_id}): a {clip.transition_frames}-frame transition does not "
+                    "fit in its neighbouring clips"
+                )
+        for k, over in enumerate(self.overlays):
+            if over.clip_index >= len(self.clips):
+                raise ValueError(f"overlays[{k}] names clip {over.clip_index}; there are {len(self.clips)}")
+            if over.start_frame + over.frames > self.clips[over.clip_index].frames:
+                raise ValueError(f"overlays[{k}] runs past the end of clip {over.clip_index}")
+        return self
 
     @property
     def total_frames(self) -> int:
         card = self.title_card.frames if self.title_card else 0
-        return card + sum(c.frames for c in self.clips)
+        end = self.end_card.frames if self.end_card else 0
+        return card + sum(c.frames for c in self.clips) + end
 
     @property
     def total_s(self) -> float:
         return self.total_frames / self.fps
+
+    def clip_start(self, index: int) -> int:
+        """Frame of the film where clip `index` begins (at its cut, windows aside)."""
+        card = self.title_card.frames if self.title_card else 0
+        return card + sum(c.frames for c in self.clips[:index])

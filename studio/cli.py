@@ -51,12 +51,32 @@ LlmOpt = Annotated[
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name served at --llm.")]
 CriticOpt = Annotated[bool, typer.Option("--critic", help="Check every take; re-render broken ones.")]
+MusicOpt = Annotated[Path | None, typer.Option("--music", help="Music bed, ducked under dialogue.")]
+LoudnessOpt = Annotated[float | None, typer.Option("--loudness", help="Loudness target in LUFS (-14).")]
+BurnOpt = Annotated[bool, typer.Option("--burn-subtitles", help="Draw subtitles into the picture too.")]
 
 
-def _settings(llm: str | None = None, model: str | None = None, critic: bool = False) -> Settings:
+def _settings(
+    llm: str | None = None,
+    model: str | None = None,
+    critic: bool = False,
+    music: Path | None = None,
+    loudness: float | None = None,
+    burn: bool = False,
+) -> Settings:
     """Settings from STORYREEL_* variables, with this command's flags on top."""
     settings = Settings()
     update: dict[str, Any] = {}
+    if music is not None:
+        if not music.is_file():
+            raise BadInput("music", str(music), "no such audio file")
+        update["music"] = music
+    if loudness is not None:
+        if not -40.0 <= loudness <= -5.0:
+            raise BadInput("loudness", loudness, "must be between -40 and -5 LUFS")
+        update["loudness_lufs"] = loudness
+    if burn:
+        update["burn_subtitles"] = True
     if llm:
         update["llm_base_url"] = llm
     if model:
@@ -107,9 +127,12 @@ def make(
     llm: LlmOpt = None,
     model: ModelOpt = None,
     critic: CriticOpt = False,
+    music: MusicOpt = None,
+    loudness: LoudnessOpt = None,
+    burn_subtitles: BurnOpt = False,
 ) -> None:
     """Plan, render and cut a film from a brief. Prints the film's path."""
-    settings = _settings(llm, model, critic)
+    settings = _settings(llm, model, critic, music, loudness, burn_subtitles)
     request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
     result = usecases.make_film(
         request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet,
@@ -236,12 +259,25 @@ def revise(
     quiet: QuietOpt = False,
     llm: LlmOpt = None,
     model: ModelOpt = None,
+    music: MusicOpt = None,
+    loudness: LoudnessOpt = None,
+    burn_subtitles: BurnOpt = False,
 ) -> None:
     """Revise a run's plan; only shots whose spec changed are rendered again.
 
     Offline the note uses the edit grammar; with --llm (or STORYREEL_LLM_BASE_URL) it is free text."""
-    settings = _settings(llm, model)
+    settings = _settings(llm, model, False, music, loudness, burn_subtitles)
     _finish(revisions.revise_run(settings, run_id, instruction, console=console, quiet=quiet))
+
+
+@app.command()
+@friendly
+def cut(
+    run_id: RunArg,
+    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "9:16",
+) -> None:
+    """Re-cut a finished run to another aspect from the same takes, reframed on the characters."""
+    out.print(str(revisions.cut_run(Settings(), run_id, aspect)), highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -30,7 +30,8 @@ from storage import (
     save_plan_version,
     session_scope,
 )
-from studio.runner import FilmResult, Review, shoot, thread_for
+from studio.cut import cut_variant
+from studio.runner import FilmResult, Review, film_dir_for, shoot, thread_for
 from studio.settings import Settings
 
 ACTIVE = frozenset({"planning", "rendering", "assembling"})
@@ -173,6 +174,22 @@ def _pending_input(
         "brief": run.brief, "duration_s": run.duration_s, "aspect": run.aspect, "style": run.style,
         "seed": run.seed, "title_card": run.title_card,
     }  # fmt: skip
+
+
+def cut_run(settings: Settings, run_id: str, aspect: str) -> Path:
+    """Re-cut a run's newest film to another aspect from the same takes (reframed on the
+    characters' previz boxes); the variant lands in `aspect-WxH/` beside the film."""
+    db = open_database(settings.database)
+    with session_scope(db) as session:
+        run = get_run(session=session, run_id=run_id)
+        latest = latest_plan_version(session=session, run_id=run_id)
+    thread = (latest.thread_id if latest is not None else "") or run_id
+    film_dir = film_dir_for(Path(run.out_dir), thread)
+    if not (film_dir / "film.mp4").is_file():
+        raise BadInput("run", run_id, "has no finished film to re-cut yet; resume it first")
+    return cut_variant(
+        film_dir, aspect, work_dir=settings.work_root / run_id / "reframed", assembler=settings.assembler()
+    )
 
 
 def diff_versions(settings: Settings, run_id: str, a: int, b: int) -> list[str]:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from agents import RunLedger, StudioContext, build_graph, llm_agents
 from agents.critic import Critic, CriticConfig
-from engine import FfmpegAssembler, probe, renderer_for
+from engine import probe, renderer_for
 from engine.media import read_frames
 from film import FilmPlan, ProgressFn, Renderer, RenderSpec, StoryreelError, Take
 from storage import (
@@ -148,7 +148,7 @@ def shoot(
         ),
         control=renderer_for("previz") if settings.previz_control and engine_name != "previz" else None,
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
-        assembler=FfmpegAssembler(card_cache=settings.home / "cache" / "cards"),
+        assembler=settings.assembler(),
         out_dir=film_dir,
         work_dir=settings.work_root / run_id,
         report=progress,

@@ -9,7 +9,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from agents import LLMConfig
+from engine import FfmpegAssembler
 from storage import database_url_for
+from studio.cut import assemble_options
 
 
 class Settings(BaseSettings):
@@ -45,6 +47,12 @@ class Settings(BaseSettings):
     previz_control: bool = Field(
         default=False, description="drive diffusion/ComfyUI shots with the previz depth pass (VACE)"
     )
+    music: Path | None = Field(default=None, description="music bed, ducked under dialogue")
+    loudness_lufs: float = Field(default=-14.0, ge=-40.0, le=-5.0, description="integrated loudness target")
+    true_peak_db: float = Field(default=-1.0, ge=-10.0, le=0.0, description="true-peak ceiling, dBTP")
+    burn_subtitles: bool = Field(default=False, description="draw subtitles into the picture too")
+    c2pa_cert: Path | None = Field(default=None, description="C2PA signing certificate chain (PEM)")
+    c2pa_key: Path | None = Field(default=None, description="C2PA signing private key (PEM)")
     critic: bool = Field(default=False, description="check every take and re-render broken ones")
     critic_max_retakes: int = Field(default=2, ge=0, le=10)
 
@@ -58,6 +66,14 @@ class Settings(BaseSettings):
             concurrency=self.llm_concurrency, mode=self.llm_mode, seed=self.llm_seed,
             plan_max_tokens=self.llm_plan_max_tokens, shot_max_tokens=self.llm_shot_max_tokens,
         )  # fmt: skip
+
+    def assembler(self) -> FfmpegAssembler:
+        """The assembler with this studio's sound, subtitle, signing and card-cache settings."""
+        options = assemble_options(
+            music=self.music, loudness_lufs=self.loudness_lufs, true_peak_db=self.true_peak_db,
+            burn_subtitles=self.burn_subtitles, c2pa_cert=self.c2pa_cert, c2pa_key=self.c2pa_key,
+        )  # fmt: skip
+        return FfmpegAssembler(card_cache=self.home / "cache" / "cards", options=options)
 
     @property
     def database(self) -> str:

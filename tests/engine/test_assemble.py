@@ -62,7 +62,15 @@ def test_film_has_the_timeline_length_audio_sidecars_and_metadata(
     film = FfmpegAssembler().assemble(timeline, plan, tmp_path)
 
     assert film == tmp_path / "film.mp4"
-    assert _outputs(tmp_path) == ["film.mp4", "film.srt", "plan.json"]
+    assert _outputs(tmp_path) == [
+        "contact-sheet.png",
+        "film.mp4",
+        "film.otio",
+        "film.srt",
+        "film.vtt",
+        "plan.json",
+        "timeline.json",
+    ]
     info = probe(film)
     assert info.frames == timeline.total_frames == 20 + 30 + 24 + 42
     assert (info.width, info.height, info.fps, info.has_audio) == (854, 480, 24.0, True)

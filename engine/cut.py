@@ -1,0 +1,247 @@
+"""Cutting a Timeline into pieces the concat demuxer can join by stream copy.
+
+Every storyreel take is encoded with `H264_ARGS`: a fixed GOP (keyframes every `GOP` frames,
+closed, no scene-cut keyframes) and content-independent SPS/PPS. So whole GOPs of a take can be
+stream-copied, and only what must change is decoded, painted and re-encoded with the same
+settings: a transition window, the frames under a lower third, the partial GOPs at the edges of
+a trim. The long middles of takes are never touched.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from engine.cards import paint_overlay
+from engine.media import H264_ARGS, FrameWriter, ffmpeg_exe, run_ffmpeg
+from engine.subtitles import burn_in, cue_at, cue_text
+from film import Clip, RenderFailure, Timeline
+
+GOP = int(H264_ARGS[H264_ARGS.index("-g") + 1])
+"""Keyframe interval of every storyreel encode; copy cuts fall on multiples of it."""
+
+
+@dataclass(frozen=True)
+class CopyPiece:
+    """Take frames [start, end), whole GOPs, joined by stream copy."""
+
+    clip: int
+    take: Path
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EncodePiece:
+    """Film frames [film_start, film_start + frames) drawn in numpy and re-encoded."""
+
+    film_start: int
+    frames: int
+    clips: tuple[int, ...]
+    window: bool = False
+
+
+Piece = CopyPiece | EncodePiece
+
+
+@dataclass
+class ClipSource:
+    """What the cutter knows about one clip's take."""
+
+    take: Path
+    take_frames: int
+    copyable: bool  # same encoder settings and size as the film
+    fps: float | None = None  # set when frame i is at i/fps (storyreel encodes): decode can seek
+    flagged: set[int] = field(default_factory=set)  # clip-relative frames that must be re-encoded
+
+
+def plan_pieces(timeline: Timeline, sources: Sequence[ClipSource], *, burn: bool = False) -> list[Piece]:
+    """The film's clips as copy and encode pieces in film order (cards excluded)."""
+    pieces: list[Piece] = []
+    clips = timeline.clips
+    for over in timeline.overlays:
+        sources[over.clip_index].flagged.update(range(over.start_frame, over.start_frame + over.frames))
+    film = timeline.clip_start(0)
+    for i, clip in enumerate(clips):
+        src = sources[i]
+        head = clip.head if i > 0 else 0
+        tail = clips[i + 1].tail_of_previous if i + 1 < len(clips) else 0
+        if head:
+            pieces.append(EncodePiece(film - clip.tail_of_previous, clip.transition_frames, (i - 1, i), True))
+        body_end = clip.frames - tail
+        run_start: int | None = None
+        rel = head
+        while rel < body_end:
+            take_at = clip.in_frame + rel
+            # clip-relative end of this GOP (a take's last GOP may be short)
+            gop_end = min((take_at // GOP + 1) * GOP, src.take_frames) - clip.in_frame
+            whole = take_at % GOP == 0 and gop_end <= body_end
+            if whole and src.copyable and not burn and not src.flagged.intersection(range(rel, gop_end)):
+                if run_start is not None:
+                    pieces.append(EncodePiece(film + run_start, rel - run_start, (i,)))
+                    run_start = None
+                last = pieces[-1] if pieces else None
+                if isinstance(last, CopyPiece) and last.clip == i and last.end == take_at:
+                    pieces[-1] = CopyPiece(i, src.take, last.start, clip.in_frame + gop_end)
+                else:
+                    pieces.append(CopyPiece(i, src.take, take_at, clip.in_frame + gop_end))
+                rel = gop_end
+            else:
+                run_start = rel if run_start is None else run_start
+                rel = min(gop_end, body_end)
+        if run_start is not None:
+            pieces.append(EncodePiece(film + run_start, body_end - run_start, (i,)))
+        film += clip.frames
+    return pieces
+
+
+def decode(
+    take: Path, start: int, count: int, width: int, height: int, fps: float | None = None
+) -> np.ndarray:
+    """Frames [start, start+count) of `take`, conformed to width×height (letterboxed).
+
+    With `fps` (a take whose frame i sits at i/fps, as all storyreel encodes do) ffmpeg seeks to
+    the keyframe before `start` and decodes from there; otherwise it decodes from the beginning
+    and selects by frame number, which is exact for any file."""
+    size = (
+        f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+        f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2"
+    )
+    seek: list[str] = []
+    if fps and start > 0:
+        seek = ["-ss", f"{(start - 0.5) / fps:.6f}"]  # half a frame early: never drops `start`
+        vf = f"{size},setsar=1"
+    else:
+        vf = f"select=between(n\\,{start}\\,{start + count - 1}),{size},setsar=1"
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", *seek, "-i", str(take),
+           "-map", "0:v:0", "-vf", vf, "-fps_mode", "passthrough", "-frames:v", str(count),
+           "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]  # fmt: skip
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
+    size_b = width * height * 3
+    if proc.returncode != 0 or len(proc.stdout) != count * size_b:
+        err = proc.stderr.decode("utf-8", "replace")[-600:]
+        raise RenderFailure(f"could not decode frames {start}..{start + count} of {take.name}: {err}")
+    return np.frombuffer(proc.stdout, np.uint8).reshape(count, height, width, 3)
+
+
+class ClipFrames:
+    """Clip-relative frames of one clip, reaching into the take's handles and holding the edge
+    frame where the take has none (so a transition never needs frames the take lacks)."""
+
+    def __init__(self, timeline: Timeline, index: int, src: ClipSource, lo: int, hi: int) -> None:
+        self.clip: Clip = timeline.clips[index]
+        self.index = index
+        self.timeline = timeline
+        first = min(max(self.clip.in_frame + lo, 0), src.take_frames - 1)
+        last = min(max(self.clip.in_frame + hi - 1, 0), src.take_frames - 1)
+        self.first = first
+        self.frames = decode(src.take, first, last - first + 1, timeline.width, timeline.height, src.fps)
+
+    def __getitem__(self, rel: int) -> np.ndarray:
+        at = min(max(self.clip.in_frame + rel - self.first, 0), len(self.frames) - 1)
+        frame = self.frames[at]
+        for over in self.timeline.overlays:
+            if over.clip_index == self.index and over.start_frame <= rel < over.start_frame + over.frames:
+                frame = paint_overlay(frame, over, rel - over.start_frame)
+        return frame
+
+
+def blend(kind: str, a: np.ndarray | None, b: np.ndarray | None, j: int, n: int, split: int) -> np.ndarray:
+    """Frame j of an n-frame transition window; `split` frames of it belong to the outgoing clip."""
+    if kind == "dip_to_black":  # each side fades through black on its own frames
+        if j < split:
+            assert a is not None
+            return (a.astype(np.float32) * (1 - (j + 1) / (split + 1))).astype(np.uint8)
+        assert b is not None
+        return (b.astype(np.float32) * ((j - split + 1) / (n - split + 1))).astype(np.uint8)
+    assert a is not None and b is not None
+    alpha = (j + 0.5) / n
+    if kind == "wipe":  # a soft vertical edge sweeping left to right reveals the incoming shot
+        width = a.shape[1]
+        soft = max(2.0, width / 40)
+        x = np.arange(width, dtype=np.float32)
+        edge = alpha * (width + 2 * soft) - soft
+        mix = np.clip((edge - x) / soft + 0.5, 0.0, 1.0)[None, :, None]
+    else:
+        mix = np.float32(alpha)
+    out = a.astype(np.float32) * (1 - mix) + b.astype(np.float32) * mix
+    return out.round().clip(0, 255).astype(np.uint8)
+
+
+def needed(piece: EncodePiece, timeline: Timeline) -> dict[int, tuple[int, int]]:
+    """Clip-relative frame ranges [lo, hi) each clip must supply for the piece."""
+    if piece.window:
+        ia, ib = piece.clips
+        clip_b = timeline.clips[ib]
+        n, split = clip_b.transition_frames, clip_b.tail_of_previous
+        na = timeline.clips[ia].frames
+        dip = clip_b.transition_in == "dip_to_black"
+        ranges = {}
+        if split or not dip:
+            ranges[ia] = (na - split, na - split + (split if dip else n))
+        if n > split or not dip:
+            ranges[ib] = ((0 if dip else -split), n - split)
+        return ranges
+    (ic,) = piece.clips
+    rel0 = piece.film_start - timeline.clip_start(ic)
+    return {ic: (rel0, rel0 + piece.frames)}
+
+
+def piece_frames(
+    piece: EncodePiece, timeline: Timeline, clips: dict[int, ClipFrames]
+) -> Iterator[np.ndarray]:
+    """The piece's frames, painted: a transition window's blend, or clip frames with overlays."""
+    if piece.window:
+        ia, ib = piece.clips
+        clip_b = timeline.clips[ib]
+        n, split = clip_b.transition_frames, clip_b.tail_of_previous
+        na = timeline.clips[ia].frames
+        kind = clip_b.transition_in
+        dip = kind == "dip_to_black"
+        a, b = clips.get(ia), clips.get(ib)
+        for j in range(n):
+            fa = a[na - split + j] if a is not None and (j < split or not dip) else None
+            fb = b[j - split] if b is not None and (j >= split or not dip) else None
+            yield blend(kind, fa, fb, j, n, split)
+        return
+    (ic,) = piece.clips
+    rel0 = piece.film_start - timeline.clip_start(ic)
+    for j in range(piece.frames):
+        yield clips[ic][rel0 + j]
+
+
+def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Sequence[ClipSource], dest: Path,
+                  *, burn: bool = False) -> Path:  # fmt: skip
+    """Encode a run of neighbouring pieces as one file with the shared settings: one decode per
+    clip and one encode per run, not one per piece. With `burn`, subtitles go on every frame."""
+    spans: dict[int, tuple[int, int]] = {}
+    for piece in group:
+        for ic, (lo, hi) in needed(piece, timeline).items():
+            old = spans.get(ic, (lo, hi))
+            spans[ic] = (min(lo, old[0]), max(hi, old[1]))
+    clips = {ic: ClipFrames(timeline, ic, sources[ic], lo, hi) for ic, (lo, hi) in spans.items()}
+    fps = timeline.fps
+    with FrameWriter(dest, timeline.width, timeline.height, fps) as writer:
+        for piece in group:
+            for j, frame in enumerate(piece_frames(piece, timeline, clips)):
+                if burn:
+                    cue = cue_at(timeline.subtitles, (piece.film_start + j) / fps)
+                    frame = burn_in(frame, cue_text(cue)) if cue else frame
+                writer.write(np.ascontiguousarray(frame))
+    return dest
+
+
+def split_take(take: Path, cuts: Sequence[int], work: Path, stem: str) -> list[Path]:
+    """Stream-copy `take` into segments at the keyframes `cuts` (frame numbers, GOP multiples)."""
+    pattern = work / f"{stem}-%03d.mp4"
+    args = ["-i", str(take), "-map", "0:v:0", "-c", "copy", "-f", "segment", "-reset_timestamps", "1"]
+    if cuts:
+        args += ["-segment_frames", ",".join(str(c) for c in cuts)]
+    else:
+        args += ["-segment_time", "1e9"]
+    run_ffmpeg([*args, str(pattern)], f"split {take.name} at keyframes")
+    return sorted(work.glob(f"{stem}-*.mp4"))

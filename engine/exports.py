@@ -1,0 +1,111 @@
+"""What a make leaves next to film.mp4 besides the film: the cut as OpenTimelineIO, a contact
+sheet of the cut, subtitles, the plan and the timeline. Each is written to a temp name and
+moved into place with os.replace, so a failed make never leaves a half-written sidecar.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import opentimelineio as otio
+from PIL import Image, ImageDraw
+
+from engine.cut import decode
+from engine.lettering import ellipsize, font
+from engine.media import part_path
+from film import FilmPlan, Timeline
+
+OTIO_NAME = "film.otio"
+SHEET_NAME = "contact-sheet.png"
+TIMELINE_NAME = "timeline.json"
+_CELL_W = 320
+_GAP = 8
+
+
+def write_atomic(dest: Path, write: Callable[[Path], object]) -> Path:
+    """Call `write(tmp)` for a temp file beside `dest`, then move it into place."""
+    tmp = part_path(dest)
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
+
+
+def to_otio(timeline: Timeline, plan: FilmPlan) -> otio.schema.Timeline:
+    """The cut as an OTIO timeline: one clip per shot (named by shot id) pointing at its take,
+    cards as gaps, transitions as OTIO transitions centred on the cut."""
+    rate = float(timeline.fps)
+    out = otio.schema.Timeline(name=plan.title)
+    out.global_start_time = otio.opentime.RationalTime(0, rate)
+    track = otio.schema.Track(name="picture", kind=otio.schema.TrackKind.Video)
+    out.tracks.append(track)
+    if timeline.title_card:
+        track.append(
+            otio.schema.Gap(name="title card", source_range=_range(0, timeline.title_card.frames, rate))
+        )
+    for clip in timeline.clips:
+        if clip.transition_in != "cut":
+            track.append(
+                otio.schema.Transition(
+                    name=clip.transition_in,
+                    transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+                    in_offset=otio.opentime.RationalTime(clip.tail_of_previous, rate),
+                    out_offset=otio.opentime.RationalTime(clip.head, rate),
+                )
+            )
+        ref = otio.schema.ExternalReference(target_url=Path(clip.take_path).resolve().as_uri())
+        track.append(
+            otio.schema.Clip(
+                name=clip.shot_id, media_reference=ref, source_range=_range(clip.in_frame, clip.frames, rate)
+            )
+        )
+    if timeline.end_card:
+        track.append(otio.schema.Gap(name="end card", source_range=_range(0, timeline.end_card.frames, rate)))
+    return out
+
+
+def _range(start: int, frames: int, rate: float) -> otio.opentime.TimeRange:
+    return otio.opentime.TimeRange(
+        otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(frames, rate)
+    )
+
+
+def write_otio(timeline: Timeline, plan: FilmPlan, dest: Path) -> Path:
+    doc = to_otio(timeline, plan)
+    return write_atomic(
+        dest, lambda tmp: otio.adapters.write_to_file(doc, str(tmp), adapter_name="otio_json")
+    )
+
+
+def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int = 4) -> Path:
+    """A storyboard grid of the cut: each clip's mid frame with its shot id and description."""
+    shots = {s.id: s for s in plan.shots}
+    cell_w = min(_CELL_W, timeline.width)
+    cell_h = round(timeline.height * cell_w / timeline.width)
+    band = 34
+    cols = min(columns, len(timeline.clips))
+    rows = math.ceil(len(timeline.clips) / cols)
+    sheet = Image.new(
+        "RGB", (cols * (cell_w + _GAP) + _GAP, rows * (cell_h + band + _GAP) + _GAP), (18, 18, 22)
+    )
+    draw = ImageDraw.Draw(sheet)
+    small, bold = font(12), font(13, bold=True)
+    for k, clip in enumerate(timeline.clips):
+        mid = clip.in_frame + clip.frames // 2
+        frame = decode(Path(clip.take_path), mid, 1, cell_w + cell_w % 2, cell_h + cell_h % 2)[0]
+        x = _GAP + (k % cols) * (cell_w + _GAP)
+        y = _GAP + (k // cols) * (cell_h + band + _GAP)
+        sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
+        shot = shots.get(clip.shot_id)
+        seconds = clip.frames / timeline.fps
+        draw.text((x, y + cell_h + 2), f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}", font=bold,
+                  fill=(236, 232, 220))  # fmt: skip
+        about = ellipsize(shot.description, small, cell_w) if shot else ""
+        draw.text((x, y + cell_h + 18), about, font=small, fill=(170, 174, 186))
+    return write_atomic(dest, lambda tmp: sheet.save(tmp, format="PNG"))

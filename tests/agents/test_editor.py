@@ -1,0 +1,74 @@
+"""The heuristic editor's decisions: transitions at scene/time changes, cards, name tags, length."""
+
+from __future__ import annotations
+
+from agents import edit, plan_brief
+from film import Camera, Character, FilmPlan, Performance, Scene, Shot, Take, TimeOfDay
+from tests.agents.briefs import SCREENPLAY
+
+
+def _takes(plan: FilmPlan) -> list[Take]:
+    return [
+        Take(shot_id=s.id, spec_hash=s.id, engine="e", path=f"/t/{s.id}.mp4", frames=s.frames, fps=plan.fps,
+             width=854, height=480)
+        for s in plan.shots
+    ]  # fmt: skip
+
+
+def _plan(scenes: tuple[Scene, ...], shot_scenes: list[str], seconds: float = 4.0) -> FilmPlan:
+    cast = (
+        Character(id="maria", name="Maria", description="a ferry pilot"),
+        Character(id="jonas", name="Jonas"),
+    )
+    shots = tuple(
+        Shot(id=f"sh{k}", scene_id=sc, frames=round(seconds * 24), description="something happens",
+             performances=(Performance(character_id="maria" if k % 2 == 0 else "jonas"),), camera=Camera())
+        for k, sc in enumerate(shot_scenes)
+    )  # fmt: skip
+    total = 48 + sum(s.frames for s in shots)
+    return FilmPlan(title="The Last Ferry", fps=24, duration_s=total / 24, title_card_frames=48,
+                    characters=cast, scenes=scenes, shots=shots)  # fmt: skip
+
+
+def test_scene_and_time_changes_get_transitions_and_the_length_holds() -> None:
+    scenes = (
+        Scene(id="a", location="harbour", time_of_day=TimeOfDay.night),
+        Scene(id="b", location="ferry cabin", time_of_day=TimeOfDay.night),
+        Scene(id="c", location="ferry cabin", time_of_day=TimeOfDay.dawn),
+        Scene(id="d", location="ferry cabin", time_of_day=TimeOfDay.dawn),
+    )
+    plan = _plan(scenes, ["a", "a", "b", "c", "d"])
+    timeline = edit(plan, _takes(plan))
+    assert [c.transition_in for c in timeline.clips] == ["cut", "cut", "crossfade", "dip_to_black", "wipe"]
+    assert all(c.transition_frames in (0, 12) for c in timeline.clips)
+    assert timeline.total_frames == plan.total_frames  # transitions never change the length
+    names = [(o.text, o.clip_index) for o in timeline.overlays if o.kind == "lower_third"]
+    assert names == [("Maria", 0), ("Jonas", 1)]  # first appearance only
+    end = [o for o in timeline.overlays if o.kind == "end"]
+    assert len(end) == 1 and end[0].clip_index == 4 and end[0].start_frame + end[0].frames == 96
+    assert not [o for o in timeline.overlays if o.kind == "chapter"]  # a 24 s film needs no chapters
+    assert timeline.title_card is not None and timeline.language == plan.language
+
+
+def test_long_films_get_chapter_titles_clear_of_the_transitions() -> None:
+    scenes = (
+        Scene(id="a", heading="EXT. HARBOUR - NIGHT", time_of_day=TimeOfDay.night),
+        Scene(id="b", heading="INT. FERRY CABIN - DAWN", time_of_day=TimeOfDay.dawn),
+    )
+    plan = _plan(scenes, ["a"] * 4 + ["b"] * 4, seconds=9.0)
+    timeline = edit(plan, _takes(plan))
+    chapters = [o for o in timeline.overlays if o.kind == "chapter"]
+    assert [(o.text, o.clip_index) for o in chapters] == [
+        ("EXT. HARBOUR - NIGHT", 0),
+        ("INT. FERRY CABIN - DAWN", 4),
+    ]
+    assert chapters[1].start_frame >= timeline.clips[4].head  # not inside the dip to black
+    assert timeline.total_frames == plan.total_frames
+
+
+def test_screenplay_edit_keeps_every_take_whole() -> None:
+    plan = plan_brief(SCREENPLAY, duration_s=30)
+    timeline = edit(plan, _takes(plan))
+    assert [c.frames for c in timeline.clips] == [s.frames for s in plan.shots]
+    assert timeline.total_frames == plan.total_frames
+    assert timeline.subtitles
