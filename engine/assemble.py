@@ -19,7 +19,16 @@ from pathlib import Path
 
 from engine.audio import Loudness, music_bed, silence
 from engine.cards import DISCLOSURE, render_title_card, title_frame
-from engine.cut import ClipSource, CopyPiece, EncodePiece, Piece, plan_pieces, render_pieces, split_take
+from engine.cut import (
+    ClipSource,
+    CopyPiece,
+    EncodePiece,
+    Piece,
+    needed,
+    plan_pieces,
+    render_pieces,
+    split_take,
+)
 from engine.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
 from engine.media import H264_ARGS, MediaInfo, probe, run_ffmpeg
 from engine.mp4 import read_video
@@ -54,6 +63,13 @@ class AssembleOptions:
     burn_subtitles: bool = False
     exports: bool = True
     signer: C2paSigner | None = None
+
+
+def _identity(path: Path) -> list[object]:
+    """What a take file is, for cache keys: takes in the asset store are named by their hash;
+    size and mtime catch a file replaced in place elsewhere."""
+    stat = path.stat()
+    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
 
 
 def _concat_line(path: Path) -> str:
@@ -142,7 +158,6 @@ class FfmpegAssembler:
         for p in pieces:
             if isinstance(p, CopyPiece):
                 cuts.setdefault(p.clip, set()).update({p.start, p.end})
-        burn = self.options.burn_subtitles
         groups: list[list[EncodePiece]] = []  # neighbouring encode pieces share one encode
         group_of: dict[int, int] = {}
         for k, p in enumerate(pieces):
@@ -153,8 +168,7 @@ class FfmpegAssembler:
                 group_of[k] = len(groups) - 1
         with ThreadPoolExecutor(max_workers=2) as pool:
             encoded = [
-                pool.submit(render_pieces, g, timeline, sources, work / f"piece{n:04d}.mp4", burn=burn)
-                for n, g in enumerate(groups)
+                pool.submit(self._encoded, g, timeline, sources, work, n) for n, g in enumerate(groups)
             ]
             segments: dict[int, list[Path]] = {}
             for clip, points in cuts.items():
@@ -183,6 +197,29 @@ class FfmpegAssembler:
             if timeline.end_card is not None:
                 parts.append(self._card(timeline.end_card, timeline, work, end=True))
         return parts
+
+    def _encoded(self, group: Sequence[EncodePiece], timeline: Timeline, sources: Sequence[ClipSource],
+                 work: Path, n: int) -> Path:  # fmt: skip
+        """One run of re-encoded pieces; with a cache, kept by the content it is made of, so a
+        revision re-encodes only the windows that touch a changed take."""
+        burn = self.options.burn_subtitles
+        if self.card_cache is None:
+            return render_pieces(group, timeline, sources, work / f"piece{n:04d}.mp4", burn=burn)
+        clips = sorted({ic for piece in group for ic in needed(piece, timeline)})
+        key = stable_hash(
+            {
+                "pieces": [repr(piece) for piece in group],
+                "clips": {str(ic): timeline.clips[ic] for ic in clips},
+                "takes": {str(ic): _identity(sources[ic].take) for ic in clips},
+                "frame": [timeline.width, timeline.height, timeline.fps, list(H264_ARGS)],
+                "subtitles": list(timeline.subtitles) if burn else [],
+            }
+        )
+        cached = self.card_cache / f"piece-{key[:32]}.mp4"
+        if not cached.is_file():
+            self.card_cache.mkdir(parents=True, exist_ok=True)
+            render_pieces(group, timeline, sources, cached, burn=burn)
+        return cached
 
     def _mux(self, listing: Path, timeline: Timeline, plan: FilmPlan, work: Path, film: Path) -> None:
         opts = self.options

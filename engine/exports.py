@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from PIL import Image, ImageDraw
 from engine.cut import decode
 from engine.lettering import ellipsize, font
 from engine.media import part_path
-from film import FilmPlan, Timeline
+from film import Clip, FilmPlan, Timeline
 
 OTIO_NAME = "film.otio"
 SHEET_NAME = "contact-sheet.png"
@@ -96,9 +97,14 @@ def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int =
     )
     draw = ImageDraw.Draw(sheet)
     small, bold = font(12), font(13, bold=True)
-    for k, clip in enumerate(timeline.clips):
+
+    def mid_frame(clip: Clip) -> np.ndarray:
         mid = clip.in_frame + clip.frames // 2
-        frame = decode(Path(clip.take_path), mid, 1, cell_w + cell_w % 2, cell_h + cell_h % 2)[0]
+        return decode(Path(clip.take_path), mid, 1, cell_w + cell_w % 2, cell_h + cell_h % 2)[0]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # each decode is mostly ffmpeg start-up
+        frames = list(pool.map(mid_frame, timeline.clips))
+    for k, (clip, frame) in enumerate(zip(timeline.clips, frames, strict=True)):
         x = _GAP + (k % cols) * (cell_w + _GAP)
         y = _GAP + (k // cols) * (cell_h + band + _GAP)
         sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))

@@ -143,3 +143,28 @@ def test_burned_subtitles_reencode_the_film(solid_takes: list[Path], tmp_path: P
     )
     frames = read_frames(film, 24, 1)
     assert frames[0, int(0.8 * H) :].max() > 240  # white letters over the blue
+
+
+def test_reencoded_windows_are_cached_by_content(solid_takes: list[Path], tmp_path: Path) -> None:
+    """A second cut of the same timeline re-encodes nothing; a changed take re-encodes only the
+    windows that touch it, and the film still matches an uncached cut frame for frame."""
+    cache = tmp_path / "cache"
+    timeline = _timeline(solid_takes)
+    first = FfmpegAssembler(card_cache=cache).assemble(timeline, _plan(timeline), tmp_path / "a")
+    pieces = set(cache.glob("piece-*.mp4"))
+    assert len(pieces) >= 3  # one per transition window
+    FfmpegAssembler(card_cache=cache).assemble(timeline, _plan(timeline), tmp_path / "b")
+    assert set(cache.glob("piece-*.mp4")) == pieces
+
+    changed = tmp_path / "green.mp4"
+    with FrameWriter(changed, W, H, FPS) as writer:
+        for _ in range(N):
+            writer.write(np.full((H, W, 3), (20, 200, 20), dtype=np.uint8))
+    takes = [solid_takes[0], solid_takes[1], changed, solid_takes[3]]
+    revised = _timeline(takes)
+    cached_cut = FfmpegAssembler(card_cache=cache).assemble(revised, _plan(revised), tmp_path / "c")
+    fresh_cut = FfmpegAssembler().assemble(revised, _plan(revised), tmp_path / "d")
+    new = set(cache.glob("piece-*.mp4")) - pieces
+    assert 1 <= len(new) < len(pieces)  # the windows next to the changed take, not the first one
+    assert (read_frames(cached_cut) == read_frames(fresh_cut)).all()
+    assert probe(first).frames == probe(cached_cut).frames == revised.total_frames
