@@ -128,22 +128,37 @@ def decode(
     return np.frombuffer(proc.stdout, np.uint8).reshape(count, height, width, 3)
 
 
+DECODE_CHUNK = 24
+"""Frames decoded at a time: a run of re-encoded pieces may span whole clips, and holding them
+all at 854×480 would cost hundreds of MB; chunks keep memory flat."""
+
+
 class ClipFrames:
     """Clip-relative frames of one clip, reaching into the take's handles and holding the edge
-    frame where the take has none (so a transition never needs frames the take lacks)."""
+    frame where the take has none (so a transition never needs frames the take lacks). Frames
+    are decoded in chunks as they are asked for, in order."""
 
     def __init__(self, timeline: Timeline, index: int, src: ClipSource, lo: int, hi: int) -> None:
         self.clip: Clip = timeline.clips[index]
         self.index = index
         self.timeline = timeline
-        first = min(max(self.clip.in_frame + lo, 0), src.take_frames - 1)
-        last = min(max(self.clip.in_frame + hi - 1, 0), src.take_frames - 1)
-        self.first = first
-        self.frames = decode(src.take, first, last - first + 1, timeline.width, timeline.height, src.fps)
+        self.src = src
+        self.first = min(max(self.clip.in_frame + lo, 0), src.take_frames - 1)
+        self.last = min(max(self.clip.in_frame + hi - 1, 0), src.take_frames - 1)
+        self._start = 0
+        self._chunk = np.empty((0, timeline.height, timeline.width, 3), np.uint8)
+
+    def _take_frame(self, at: int) -> np.ndarray:
+        at = min(max(at, self.first), self.last)
+        if not self._start <= at < self._start + len(self._chunk):
+            count = min(DECODE_CHUNK, self.last - at + 1)
+            t = self.timeline
+            self._chunk = decode(self.src.take, at, count, t.width, t.height, self.src.fps)
+            self._start = at
+        return self._chunk[at - self._start]
 
     def __getitem__(self, rel: int) -> np.ndarray:
-        at = min(max(self.clip.in_frame + rel - self.first, 0), len(self.frames) - 1)
-        frame = self.frames[at]
+        frame = self._take_frame(self.clip.in_frame + rel)
         for over in self.timeline.overlays:
             if over.clip_index == self.index and over.start_frame <= rel < over.start_frame + over.frames:
                 frame = paint_overlay(frame, over, rel - over.start_frame)
