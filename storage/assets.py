@@ -105,6 +105,8 @@ class AssetStore:
         final.parent.mkdir(parents=True, exist_ok=True)
         if move and self._rename_into(source, final):
             return self._stored(sha, final, size)
+        if not move and self._link_into(source, final):
+            return self._stored(sha, final, size)
         with open(source, "rb") as handle:
             self._publish(handle, final)
         if move:
@@ -129,6 +131,21 @@ class AssetStore:
     def _stored(self, sha: str, path: Path, size: int | None = None) -> StoredAsset:
         size = path.stat().st_size if size is None else size
         return StoredAsset(sha256=sha, path=path, size=size, relative=self.relative(path))
+
+    def _link_into(self, source: Path, final: Path) -> bool:
+        """A hard link under a temp name, then renamed into place: instant and atomic, and the
+        source stays where it is. False where links are impossible (another filesystem)."""
+        tmp = self._temp_name(final)
+        try:
+            os.link(source, tmp)
+        except OSError:
+            return False
+        try:
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return True
 
     @staticmethod
     def _temp_name(final: Path) -> Path:

@@ -60,14 +60,20 @@ class StoredTakeLibrary:
     def keep(self, take: Take) -> Take:
         """Move the take's file into the store, record asset and take in one transaction, and
         return the take pointing at the stored file."""
-        stored = self.assets.put_file(Path(take.path), move=True)
+        # Link into the store, record, and only then drop the render: a process killed anywhere
+        # in between leaves either the rendered file (picked up again, not re-rendered) or the row.
+        sources = [Path(take.path), *(Path(p) for p in take.extras.values() if Path(p).is_file())]
+        stored = self.assets.put_file(sources[0], move=False)
         extras = {
-            kind: self.assets.put_file(Path(path), move=True)
+            kind: self.assets.put_file(Path(path), move=False)
             for kind, path in take.extras.items()
             if Path(path).is_file()
         }
         with session_scope(self.engine) as session:
             repository.record_take(session=session, take=take, asset=stored, extras=extras)
+        for source in sources:
+            if source.resolve() != stored.path.resolve():
+                source.unlink(missing_ok=True)
         return take.model_copy(
             update={
                 "path": str(stored.path),

@@ -68,6 +68,18 @@ def _half_then_fail(source: BinaryIO, target: BinaryIO) -> None:
     raise OSError(28, "No space left on device")
 
 
+def _no_links(src: object, dst: object) -> None:
+    raise OSError(18, "Invalid cross-device link")
+
+
+def test_put_without_move_links_in_place(tmp_path: Path, store: AssetStore) -> None:
+    src = tmp_path / "take.mp4"
+    src.write_bytes(b"frames")
+    stored = store.put_file(src, move=False)
+    assert src.exists() and stored.path.read_bytes() == b"frames"
+    assert stored.path.stat().st_ino == src.stat().st_ino  # a hard link: no copy, no partial file
+
+
 def test_failed_copy_leaves_no_partial_file(
     tmp_path: Path, store: AssetStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -75,6 +87,7 @@ def test_failed_copy_leaves_no_partial_file(
     src.write_bytes(os.urandom(4096))
     sha = hashlib.sha256(src.read_bytes()).hexdigest()
     monkeypatch.setattr(assets_module, "_copy_stream", _half_then_fail)
+    monkeypatch.setattr(assets_module.os, "link", _no_links)  # another filesystem: a real copy
 
     with pytest.raises(OSError, match="No space left"):
         store.put_file(src, move=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -116,3 +117,25 @@ def test_side_files_travel_with_the_take(tmp_path: Path, engine: Engine, store: 
     assert Path(kept.extras["depth"]).read_bytes() == b"depth frames"
     found = library.find(fresh.spec_hash)
     assert found is not None and found.extras == kept.extras
+
+
+def test_a_kill_between_store_and_record_loses_no_render(
+    tmp_path: Path, engine: Engine, store: AssetStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keep() links into the store, records, and only then drops the render: dying before the
+    record leaves the rendered file where the resumed run looks for it."""
+    library = StoredTakeLibrary(engine, store)
+    fresh = make_take(tmp_path, "sh9", b"finished frames")
+
+    def killed(**_: object) -> None:
+        raise KeyboardInterrupt  # stands in for SIGKILL between the two steps
+
+    monkeypatch.setattr("storage.repository.record_take", killed)
+    with pytest.raises(KeyboardInterrupt):
+        library.keep(fresh)
+    assert Path(fresh.path).read_bytes() == b"finished frames"
+    assert library.find(fresh.spec_hash) is None
+    monkeypatch.undo()
+    kept = library.keep(fresh)
+    assert library.find(fresh.spec_hash) is not None and not Path(fresh.path).exists()
+    assert Path(kept.path).read_bytes() == b"finished frames"
