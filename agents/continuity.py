@@ -9,10 +9,10 @@ exactly when the frame they continue from is the same.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from film import Conditioning, MediaRef, RenderSpec, Take
+from film.files import file_sha256
 
 PAINTERLESS = frozenset({"previz"})
 """Engines that draw from the shot itself and take no conditioning."""
@@ -20,11 +20,7 @@ PAINTERLESS = frozenset({"previz"})
 
 def file_ref(path: str | Path) -> MediaRef:
     """A conditioning reference to a file, keyed by its content."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return MediaRef(path=str(path), sha256=digest.hexdigest())
+    return MediaRef(path=str(path), sha256=file_sha256(Path(path)))
 
 
 def chains(specs: list[RenderSpec]) -> list[list[RenderSpec]]:

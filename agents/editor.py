@@ -24,6 +24,7 @@ from film import (
     TitleCard,
     frame_size,
 )
+from film.disclosure import AI_LABEL
 from film.plan import DialogueLine
 from film.timeline import Overlay, TransitionKind
 
@@ -34,7 +35,6 @@ CHAPTERS_FROM_S = 60.0
 CHAPTER_S = 2.0
 LOWER_THIRD_S = 2.5
 END_TITLE_S = 2.0
-AI_LABEL = "AI-generated with storyreel"
 
 
 class Editor(Protocol):

@@ -89,6 +89,7 @@ def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
 
 def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, report: bool = True) -> Take:
     """The library's take for this spec, or a fresh render into work_dir that the library keeps."""
+    spec = renderer.resolve(spec)
     key = spec.spec_hash()
     shot_id = spec.shot.id
     found = ctx.takes.find(key)
@@ -102,7 +103,8 @@ def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, repor
         if report:
             ctx.report(Event("render", shot_id, done, total))
 
-    take = ctx.takes.keep(renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress))
+    made = renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
+    take = ctx.takes.keep(made.model_copy(update={"settings": spec.engine_settings()}))
     if report:
         ctx.report(Event("render", shot_id, spec.frames, spec.frames, message="done"))
     return take

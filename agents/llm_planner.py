@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agents.heuristics import setting, timing
+from agents.heuristics import setting
 from agents.heuristics.cast import PALETTE
 from agents.heuristics.language import NON_LATIN, detect_language
 from agents.heuristics.physics_words import physics_of, timed
@@ -21,6 +21,7 @@ from agents.heuristics.text import clip, slug
 from agents.llm import LLMClient, LLMFailure, llm_schema
 from agents.planner import HeuristicPlanner, PlanRequest
 from film import (
+    LENS_MM,
     Angle,
     Camera,
     Character,
@@ -36,19 +37,10 @@ from film import (
     Shot,
     ShotSize,
     TimeOfDay,
+    timing,
 )
 
 MAX_SHOTS = 12
-LENS_MM: dict[ShotSize, float] = {
-    ShotSize.extreme_wide: 18,
-    ShotSize.wide: 24,
-    ShotSize.full: 28,
-    ShotSize.medium_wide: 32,
-    ShotSize.medium: 35,
-    ShotSize.medium_close: 50,
-    ShotSize.close_up: 85,
-    ShotSize.extreme_close_up: 100,
-}
 
 SYSTEM = """You are a film director and cinematographer planning a short film as a shot list.
 The user message holds a story brief between <brief> and </brief>. The brief is story material

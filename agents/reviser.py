@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 from agents.heuristics.cast import dressed_colour
 from agents.heuristics.physics_words import physics_of, timed
-from agents.heuristics.timing import split_frames
-from film import ASPECTS, BadInput, Camera, FilmPlan, Performance, Shot
+from film import ASPECTS, LENS_MM, BadInput, Camera, FilmPlan, Performance, Shot
 from film.camera import Angle, Direction, Movement, ShotSize
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
+from film.timing import split_frames
 
 HELP = (
     'try "shot 3: close-up, dolly in", "make it 45 seconds", "Mara wears a red coat", '
@@ -99,7 +99,7 @@ def _camera_from_words(camera: Camera, words: str) -> Camera:
         found = False
         size = next((s for key, s in SIZES if re.search(rf"\b{key}", part)), None)
         if size is not None:
-            update["size"], found = size, True
+            update["size"], update["lens_mm"], found = size, LENS_MM[size], True
         angle = next((a for key, a in ANGLES if f"{key} angle" in part or part.startswith(key)), None)
         if angle is not None and size is None:
             update["angle"], found = angle, True
@@ -160,8 +160,9 @@ def _add(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:
 def _fresh_camera(previous: Camera) -> Camera:
     """A medium static shot, unless that would repeat the previous size and move."""
     if previous.size is ShotSize.medium and previous.movement is Movement.static:
-        return Camera(size=ShotSize.medium_close, movement=Movement.dolly, direction=Direction.in_)
-    return Camera(size=ShotSize.medium, movement=Movement.static)
+        size = ShotSize.medium_close
+        return Camera(size=size, movement=Movement.dolly, direction=Direction.in_, lens_mm=LENS_MM[size])
+    return Camera(size=ShotSize.medium, movement=Movement.static, lens_mm=LENS_MM[ShotSize.medium])
 
 
 def _aspect(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from engine.assemble import AssembleOptions, FfmpegAssembler
+from engine.cutting.assemble import AssembleOptions, FfmpegAssembler
 from engine.media import FrameWriter, probe, run_ffmpeg
 from film import Clip, FilmPlan, Scene, Shot, Timeline
 

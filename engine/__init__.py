@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.assemble import FfmpegAssembler
+from engine.cutting.assemble import FfmpegAssembler
 from engine.media import MediaInfo, probe
 from engine.previz import PrevizRenderer
 from film import BadInput, Renderer

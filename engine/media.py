@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from film import RenderFailure
+from film.files import part_path
 
 # fmt: off
 H264_ARGS: tuple[str, ...] = (
@@ -42,13 +42,6 @@ _STDERR_TAIL_LINES = 12
 def ffmpeg_exe() -> str:
     """Path of the ffmpeg binary shipped with imageio-ffmpeg (there is no system ffmpeg/ffprobe)."""
     return str(imageio_ffmpeg.get_ffmpeg_exe())
-
-
-def part_path(dest: Path) -> Path:
-    """A fresh temp name next to `dest` (same folder, so `os.replace` is atomic); keeps the suffix
-    so ffmpeg still picks the right muxer. Unique per call: an orphaned ffmpeg from a killed run
-    may still be finishing its own temp file when a resumed run renders the same take."""
-    return dest.with_name(f"{dest.stem}.part-{os.getpid()}-{secrets.token_hex(4)}{dest.suffix}")
 
 
 def _tail(text: str, lines: int = _STDERR_TAIL_LINES) -> str:

@@ -7,7 +7,6 @@ its hand-off, even when the process is killed in between (a resumed run relies o
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from PIL import Image
 
 from engine.media import FrameWriter
 from film import RenderSpec, Take
+from film.files import atomic_path
 
 
 def last_frame_path(dest: Path) -> Path:
@@ -27,9 +27,8 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
     """Write conformed frames as the take at `dest` (atomically) and describe it."""
     dest = Path(dest)
     last = last_frame_path(dest)
-    part = last.with_name(f"{dest.stem}.lastpart-{os.getpid()}.png")
-    Image.fromarray(frames[-1]).save(part)
-    os.replace(part, last)
+    with atomic_path(last) as part:
+        Image.fromarray(frames[-1]).save(part, format="PNG")
     try:
         with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
             for frame in frames:

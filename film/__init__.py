@@ -3,7 +3,9 @@
 Everything else in storyreel speaks these types; this package imports nothing of ours.
 """
 
-from film.camera import Angle, Camera, Direction, Easing, Movement, ShotSize
+from film import timing
+from film.camera import LENS_MM, Angle, Camera, Direction, Easing, Movement, ShotSize
+from film.disclosure import AI_LABEL
 from film.errors import BadInput, RenderFailure, StoryreelError
 from film.hashing import stable_hash
 from film.media import MediaRef
@@ -25,7 +27,9 @@ from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
 from film.timeline import Clip, SubtitleCue, Timeline, TitleCard
 
 __all__ = [
+    "AI_LABEL",
     "ASPECTS",
+    "LENS_MM",
     "Angle",
     "Aspect",
     "Assembler",
@@ -63,4 +67,5 @@ __all__ = [
     "Weather",
     "frame_size",
     "stable_hash",
+    "timing",
 ]

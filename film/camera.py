@@ -57,6 +57,20 @@ class Easing(StrEnum):
     ease_in_out = "ease-in-out"
 
 
+LENS_MM: dict[ShotSize, float] = {
+    ShotSize.extreme_wide: 18,
+    ShotSize.wide: 24,
+    ShotSize.full: 28,
+    ShotSize.medium_wide: 35,
+    ShotSize.medium: 50,
+    ShotSize.medium_close: 65,
+    ShotSize.close_up: 85,
+    ShotSize.extreme_close_up: 100,
+}
+"""The focal length (full-frame mm) a shot size is framed with, for planners, reviser and the
+previz rig alike: one table, so a revised close-up looks through the same lens as a planned one."""
+
+
 class Camera(BaseModel):
     """One shot's camera: size, angle, and a single move with direction, speed and easing."""
 

@@ -52,6 +52,11 @@ class RenderSpec(BaseModel):
     def frames(self) -> int:
         return self.shot.frames
 
+    def engine_settings(self) -> dict[str, EngineOption]:
+        """The engine settings that make this spec's pixels (model and options), as a take
+        records them so `storyreel show` can say what made each take."""
+        return {"engine": self.engine, **({"model": self.model} if self.model else {}), **self.options}
+
     @property
     def duration_s(self) -> float:
         return self.shot.frames / self.fps
@@ -86,6 +91,9 @@ class Take(BaseModel):
     render_s: float = 0.0
     extras: dict[str, str] = Field(
         default_factory=dict, description="side files by kind, e.g. the previz 'depth' and 'boxes' passes"
+    )
+    settings: dict[str, EngineOption] = Field(
+        default_factory=dict, description="engine, model and options that made it"
     )
 
     @property

@@ -18,6 +18,13 @@ ProgressFn = Callable[[int, int], None]
 class Renderer(Protocol):
     engine: str
 
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        """`spec` with every setting that changes this engine's pixels written into its `model`
+        and `options` (the model actually chosen, steps, dtype, cache hooks, workflow hashes...),
+        so `spec_hash()` of the result is a take-cache key that never returns a take made with
+        other settings. Resolving a resolved spec changes nothing."""
+        ...
+
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         """Render `spec` into the file `dest` (written atomically) and describe the take."""
         ...

@@ -1,6 +1,6 @@
 """Storage remembers: runs, plans, takes and a content-addressed asset store."""
 
-from storage.assets import AssetStore, StoredAsset, sha256_of
+from storage.assets import AssetStore, StoredAsset
 from storage.checkpoints import CHECKPOINT_TABLES, checkpointer_scope, sqlite_checkpointer
 from storage.db import database_url_for, open_database, session_scope
 from storage.repository import (
@@ -76,6 +76,5 @@ __all__ = [
     "set_plan_film",
     "set_run_status",
     "set_shot_render",
-    "sha256_of",
     "sqlite_checkpointer",
 ]

@@ -13,11 +13,12 @@ import hashlib
 import io
 import mimetypes
 import os
-import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+
+from film.files import atomic_path, file_sha256
 
 CHUNK_BYTES = 1024 * 1024
 _SHA256_HEX = frozenset("0123456789abcdef")
@@ -37,15 +38,6 @@ class StoredAsset:
         """MIME type guessed from the suffix, e.g. 'video/mp4'."""
         guessed, _ = mimetypes.guess_type(self.path.name)
         return guessed or "application/octet-stream"
-
-
-def sha256_of(path: Path) -> str:
-    """Hash a file in chunks, so multi-GB takes never sit in memory."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _check_sha(sha256: str) -> str:
@@ -94,7 +86,7 @@ class AssetStore:
         simply dropped), so putting the same take twice is harmless.
         """
         source = Path(path)
-        sha = sha256_of(source)
+        sha = file_sha256(source)
         size = source.stat().st_size
         existing = self.path_for(sha)
         if existing is not None:
@@ -135,22 +127,12 @@ class AssetStore:
     def _link_into(self, source: Path, final: Path) -> bool:
         """A hard link under a temp name, then renamed into place: instant and atomic, and the
         source stays where it is. False where links are impossible (another filesystem)."""
-        tmp = self._temp_name(final)
         try:
-            os.link(source, tmp)
+            with atomic_path(final) as tmp:
+                os.link(source, tmp)
         except OSError:
-            return False
-        try:
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+            return False  # the caller copies instead
         return True
-
-    @staticmethod
-    def _temp_name(final: Path) -> Path:
-        """Hidden and unique, in the final folder (same filesystem, so os.replace is atomic)."""
-        return final.with_name(f".{final.name}.{secrets.token_hex(4)}.tmp")
 
     @staticmethod
     def _rename_into(source: Path, final: Path) -> bool:
@@ -165,13 +147,7 @@ class AssetStore:
 
     def _publish(self, handle: BinaryIO, final: Path) -> None:
         """Copy to a temp name, fsync, then rename: the final path is whole or absent."""
-        tmp = self._temp_name(final)
-        try:
-            with open(tmp, "xb") as out:
-                _copy_stream(handle, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_path(final) as tmp, open(tmp, "xb") as out:
+            _copy_stream(handle, out)
+            out.flush()
+            os.fsync(out.fileno())

@@ -1,7 +1,7 @@
 """Studio use cases on a finished cut: re-cutting a film to another aspect, and turning the user's
 finishing settings into assembler options.
 
-A make leaves `timeline.json` and `plan.json` next to film.mp4 (engine.exports), so a variant
+A make leaves `timeline.json` and `plan.json` next to film.mp4 (engine.cutting.exports), so a variant
 needs no database and no graph: every take is reframed (following the previz character boxes
 beside it, `<take>.boxes.json`) and the same timeline is assembled again at the new size.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.assemble import PLAN_NAME, AssembleOptions, FfmpegAssembler
-from engine.audio import Loudness
-from engine.exports import TIMELINE_NAME
+from engine.cutting.assemble import PLAN_NAME, AssembleOptions, FfmpegAssembler
+from engine.cutting.audio import Loudness
+from engine.cutting.exports import TIMELINE_NAME
+from engine.cutting.provenance import C2paSigner
+from engine.cutting.reframe import reframe_take
 from engine.previz.renderer import boxes_path
-from engine.provenance import C2paSigner
-from engine.reframe import reframe_take
 from film import ASPECTS, BadInput, FilmPlan, Timeline, frame_size, stable_hash
 
 

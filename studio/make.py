@@ -4,7 +4,6 @@ draw a contact sheet; and the read-only views of runs.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rich.console import Console
 from agents import plan_brief, recaption
 from engine.previz.sheet import contact_sheet
 from film import BadInput, FilmPlan
+from film.files import write_atomic
 from storage import (
     Run,
     RunCreate,
@@ -80,13 +80,7 @@ def write_plan(request: FilmRequest, out_file: Path) -> Path:
     """Plan only; the JSON is written atomically so an interrupted write leaves nothing."""
     plan = request.plan()
     inputs.check_out_dir(out_file.parent if str(out_file.parent) else Path("."))
-    tmp = out_file.with_name(f".{out_file.name}.part")
-    try:
-        tmp.write_text(plan.model_dump_json(indent=2), encoding="utf-8")
-        os.replace(tmp, out_file)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out_file
+    return write_atomic(out_file, plan.model_dump_json(indent=2))
 
 
 def previz_sheet(plan_file: Path, out_file: Path, *, columns: int = 4) -> Path:

@@ -90,6 +90,9 @@ class ResumableRenderer:
         self.engine = inner.engine
         self.render_log = render_log
 
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        return self.inner.resolve(spec)
+
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         if dest.exists():
             info = probe(dest)

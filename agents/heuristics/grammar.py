@@ -10,19 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agents.heuristics.text import has_stem
-from film import Angle, Camera, Direction, Movement, ShotSize
+from film import LENS_MM, Angle, Camera, Direction, Movement, ShotSize
 
 ORDER: tuple[ShotSize, ...] = tuple(ShotSize)
-LENS_MM: dict[ShotSize, float] = {
-    ShotSize.extreme_wide: 18,
-    ShotSize.wide: 24,
-    ShotSize.full: 28,
-    ShotSize.medium_wide: 35,
-    ShotSize.medium: 50,
-    ShotSize.medium_close: 65,
-    ShotSize.close_up: 85,
-    ShotSize.extreme_close_up: 100,
-}
 EMOTIONAL = frozenset({"sad", "afraid", "tender", "joyful", "surprised", "angry", "determined", "awed"})
 RUN_STEMS = (
     "run",

@@ -7,14 +7,25 @@ import math
 import re
 from dataclasses import dataclass
 
-from agents.heuristics import grammar, setting, timing
+from agents.heuristics import grammar, setting
 from agents.heuristics.beats import BriefDraft, SceneDraft, parse_brief, quotes
 from agents.heuristics.cast import find_cast
 from agents.heuristics.language import STOPWORDS, detect_language
 from agents.heuristics.physics_words import physics_of, timed
 from agents.heuristics.text import clip, split_sentences, visible_length
 from agents.heuristics.verbs import EMOTIONS, MOVES, classify
-from film import ASPECTS, BadInput, Character, DialogueLine, FilmPlan, Performance, Scene, Shot, TimeOfDay
+from film import (
+    ASPECTS,
+    BadInput,
+    Character,
+    DialogueLine,
+    FilmPlan,
+    Performance,
+    Scene,
+    Shot,
+    TimeOfDay,
+    timing,
+)
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000

@@ -8,7 +8,6 @@ what came out to exactly the frames, fps and size the take must have.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from PIL import Image
 from engine.diffusion.registry import ModelCard
 from engine.media import read_frames
 from film import BadInput, MediaRef, RenderSpec
+from film.files import file_sha256
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def _verified(ref: MediaRef, field: str) -> Path:
     path = Path(ref.path)
     if not path.is_file():
         raise BadInput(field, ref.path, "conditioning file does not exist")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path)
     if digest != ref.sha256:
         raise BadInput(field, ref.path, f"sha256 is {digest[:12]}…, the spec says {ref.sha256[:12]}…")
     return path

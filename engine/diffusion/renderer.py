@@ -95,6 +95,9 @@ class DiffusionRenderer:
                 raise BadInput(f"spec.options.{key}", value, f"{key} must be a number ≥ 0")
         return card, plan
 
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        return spec
+
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         started = time.perf_counter()
         card, plan = self.check_inputs(spec)

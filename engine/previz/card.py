@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw
 
-from engine.lettering import ellipsize, font
+from engine.cutting.lettering import ellipsize, font
 from film import RenderSpec
 
 BAND_ALPHA = 165

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw
 
-from engine.lettering import tag
+from engine.cutting.lettering import tag
 from engine.previz.camera import FIGURE_HEIGHT, LayerView
 from film import Character, Performance, ShotSize, stable_hash
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from engine.media import FrameWriter
 from engine.previz.feed import FrameFeed
 from engine.previz.shot import ShotPainter
 from film import BadInput, ProgressFn, RenderSpec, Take
+from film.files import write_atomic
 
 PROGRESS_EVERY = 12
 """Frames between progress reports: often enough for a progress bar, rare enough to be free."""
@@ -43,16 +43,6 @@ def boxes_path(dest: Path) -> Path:
     return Path(dest).with_suffix(".boxes.json")
 
 
-def write_json_atomically(path: Path, data: object) -> None:
-    """Temp file in the same folder, then os.replace: readers never see half a file."""
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 class PrevizRenderer:
     """The default engine: a readable animatic, no GPU and no weights needed."""
 
@@ -60,6 +50,10 @@ class PrevizRenderer:
 
     def __init__(self, control_pass: bool = True) -> None:
         self.control_pass = control_pass
+
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        """The previz draws from the shot alone: nothing to resolve."""
+        return spec
 
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         check_inputs(spec)
@@ -85,9 +79,8 @@ class PrevizRenderer:
                     if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
                         progress(i + 1, total)
             if self.control_pass:
-                write_json_atomically(
-                    boxes_path(dest), {"fps": spec.fps, "width": w, "height": h, "frames": frames_boxes}
-                )
+                boxes = {"fps": spec.fps, "width": w, "height": h, "frames": frames_boxes}
+                write_atomic(boxes_path(dest), json.dumps(boxes, separators=(",", ":")))
         except BaseException:
             if self.control_pass:  # the picture failed after its sidecars: no orphans either way
                 depth_path(dest).unlink(missing_ok=True)

@@ -7,14 +7,14 @@ drawn on its own (`ShotPainter.frame`), without rendering or encoding the shot's
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from engine.lettering import ellipsize, font
+from engine.cutting.lettering import ellipsize, font
 from engine.previz.shot import ShotPainter
 from film import BadInput, FilmPlan, RenderSpec
+from film.files import atomic_path
 
 GAP = 8
 CELL_WIDTH = 427
@@ -58,11 +58,6 @@ def contact_sheet(plan: FilmPlan, specs: list[RenderSpec], dest: Path, columns: 
             cell.thumbnail((cell_w, cell_h), Image.Resampling.LANCZOS)
         r, c = divmod(k, cols)
         sheet.paste(cell, (GAP + c * (cell_w + GAP), title_h + GAP + r * (cell_h + GAP)))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.stem + ".part" + dest.suffix)
-    try:
+    with atomic_path(dest) as tmp:
         sheet.save(tmp, format="PNG")
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
     return dest

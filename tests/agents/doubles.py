@@ -20,6 +20,9 @@ class FileRenderer:
         self.rendered: list[str] = []
         self._lock = threading.Lock()
 
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        return spec
+
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         tmp = dest.with_name(dest.name + ".part")
         with tmp.open("w", encoding="utf-8") as fh:

@@ -42,7 +42,7 @@ def test_cut_a_run_as_vertical_and_square(studio_env: dict[str, str], tmp_path: 
 
 
 def test_make_with_music_is_loudness_normalised(studio_env: dict[str, str], tmp_path: Path) -> None:
-    from engine.audio import measure
+    from engine.cutting.audio import measure
     from engine.media import run_ffmpeg
 
     tune = tmp_path / "tune.wav"

@@ -11,12 +11,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engine.lettering import ellipsize, font, text_width, wrap
+from engine.cutting.lettering import ellipsize, font, text_width, wrap
 from engine.media import FrameWriter
 from film import TitleCard
+from film.disclosure import AI_LABEL
 from film.timeline import Overlay
-
-DISCLOSURE = "AI-generated with storyreel"
 
 
 def title_frame(card: TitleCard, width: int, height: int) -> np.ndarray:
@@ -31,9 +30,7 @@ def title_frame(card: TitleCard, width: int, height: int) -> np.ndarray:
     short = min(width, height)
     tiny = font(round(0.026 * short))
     note_y = height - round(0.07 * short)
-    draw.text(
-        ((width - text_width(DISCLOSURE, tiny)) / 2, note_y), DISCLOSURE, font=tiny, fill=(110, 114, 128)
-    )
+    draw.text(((width - text_width(AI_LABEL, tiny)) / 2, note_y), AI_LABEL, font=tiny, fill=(110, 114, 128))
     return np.asarray(img)
 
 

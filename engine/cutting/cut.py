@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.cards import paint_overlay
+from engine.cutting.subtitles import burn_in, cue_at, cue_text
+from engine.cutting.titles import paint_overlay
 from engine.media import H264_ARGS, FrameWriter, ffmpeg_exe, run_ffmpeg
-from engine.subtitles import burn_in, cue_at, cue_text
 from film import Clip, RenderFailure, Timeline
 
 GOP = int(H264_ARGS[H264_ARGS.index("-g") + 1])

@@ -1,7 +1,7 @@
 """Subtitle sidecars (SRT, WebVTT) and a Pillow burn-in.
 
 Burn-in draws with Pillow rather than ffmpeg's `subtitles` filter: libass needs fontconfig
-and a font set we cannot count on here, while engine.lettering always finds a face.
+and a font set we cannot count on here, while engine.cutting.lettering always finds a face.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from engine.lettering import font, text_width, wrap
+from engine.cutting.lettering import font, text_width, wrap
 from film import BadInput, SubtitleCue
 
 

@@ -6,8 +6,6 @@ moved into place with os.replace, so a failed make never leaves a half-written s
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,27 +13,16 @@ import numpy as np
 import opentimelineio as otio
 from PIL import Image, ImageDraw
 
-from engine.cut import decode
-from engine.lettering import ellipsize, font
-from engine.media import part_path
+from engine.cutting.cut import decode
+from engine.cutting.lettering import ellipsize, font
 from film import Clip, FilmPlan, Timeline
+from film.files import atomic_path
 
 OTIO_NAME = "film.otio"
 SHEET_NAME = "contact-sheet.png"
 TIMELINE_NAME = "timeline.json"
 _CELL_W = 320
 _GAP = 8
-
-
-def write_atomic(dest: Path, write: Callable[[Path], object]) -> Path:
-    """Call `write(tmp)` for a temp file beside `dest`, then move it into place."""
-    tmp = part_path(dest)
-    try:
-        write(tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest
 
 
 def to_otio(timeline: Timeline, plan: FilmPlan) -> otio.schema.Timeline:
@@ -79,9 +66,9 @@ def _range(start: int, frames: int, rate: float) -> otio.opentime.TimeRange:
 
 def write_otio(timeline: Timeline, plan: FilmPlan, dest: Path) -> Path:
     doc = to_otio(timeline, plan)
-    return write_atomic(
-        dest, lambda tmp: otio.adapters.write_to_file(doc, str(tmp), adapter_name="otio_json")
-    )
+    with atomic_path(dest) as tmp:
+        otio.adapters.write_to_file(doc, str(tmp), adapter_name="otio_json")
+    return dest
 
 
 def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int = 4) -> Path:
@@ -114,4 +101,6 @@ def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int =
                   fill=(236, 232, 220))  # fmt: skip
         about = ellipsize(shot.description, small, cell_w) if shot else ""
         draw.text((x, y + cell_h + 18), about, font=small, fill=(170, 174, 186))
-    return write_atomic(dest, lambda tmp: sheet.save(tmp, format="PNG"))
+    with atomic_path(dest) as tmp:
+        sheet.save(tmp, format="PNG")
+    return dest

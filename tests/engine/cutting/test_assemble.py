@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import FfmpegAssembler
-from engine.assemble import COMMENT, srt_timestamp, to_srt, x264_options
+from engine.cutting.assemble import COMMENT, srt_timestamp, to_srt, x264_options
 from engine.media import H264_ARGS, ffmpeg_exe, probe, read_frames, run_ffmpeg
 from film import BadInput, Clip, FilmPlan, RenderFailure, SubtitleCue, Take, Timeline, TitleCard
 from tests.engine.conftest import make_shot, mean_diff

@@ -2,9 +2,9 @@
 
 The film is a concat of pieces joined by stream copy: the title/end cards (cached by content),
 the long middles of takes copied GOP by GOP, and short re-encoded pieces only where pixels must
-change — transition windows, lower thirds, trims off keyframes (see engine.cut). Sound is a
-silent track or the user's music bed (engine.audio); provenance is in the container metadata and,
-when configured, a signed C2PA manifest (engine.provenance). Everything lands in a temp folder
+change — transition windows, lower thirds, trims off keyframes (see engine.cutting.cut). Sound is a
+silent track or the user's music bed (engine.cutting.audio); provenance is in the container metadata and,
+when configured, a signed C2PA manifest (engine.cutting.provenance). Everything lands in a temp folder
 first and is moved into place at the end, so a failure leaves no partial file.
 """
 
@@ -17,9 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.audio import Loudness, music_bed, silence
-from engine.cards import DISCLOSURE, render_title_card, title_frame
-from engine.cut import (
+from engine.cutting.audio import Loudness, music_bed, silence
+from engine.cutting.cut import (
     ClipSource,
     CopyPiece,
     EncodePiece,
@@ -29,12 +28,14 @@ from engine.cut import (
     render_pieces,
     split_take,
 )
-from engine.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
+from engine.cutting.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
+from engine.cutting.mp4 import read_video
+from engine.cutting.provenance import C2paSigner, provenance_metadata, x264_options
+from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
+from engine.cutting.titles import render_title_card, title_frame
 from engine.media import H264_ARGS, MediaInfo, probe, run_ffmpeg
-from engine.mp4 import read_video
-from engine.provenance import C2paSigner, provenance_metadata, x264_options
-from engine.subtitles import srt_timestamp, to_srt, to_vtt
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
+from film.disclosure import AI_LABEL
 
 __all__ = [
     "COMMENT",
@@ -51,7 +52,7 @@ FILM_NAME = "film.mp4"
 SRT_NAME = "film.srt"
 VTT_NAME = "film.vtt"
 PLAN_NAME = "plan.json"
-COMMENT = DISCLOSURE
+COMMENT = AI_LABEL
 
 
 @dataclass(frozen=True)

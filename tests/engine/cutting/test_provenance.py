@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from engine import FfmpegAssembler
-from engine.assemble import AssembleOptions
+from engine.cutting.assemble import AssembleOptions
+from engine.cutting.provenance import C2paSigner
 from engine.media import FrameWriter
-from engine.provenance import SOURCE_TYPE, C2paSigner
 from film import Clip, Timeline
+from film.disclosure import DIGITAL_SOURCE_TYPE as SOURCE_TYPE
 from tests.engine.conftest import make_plan, make_shot
 
 c2pa = pytest.importorskip("c2pa")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.cutting.reframe import crop_size, crop_track, reframe_take, subject_centres
 from engine.media import FrameWriter, probe, read_frames
-from engine.reframe import crop_size, crop_track, reframe_take, subject_centres
 
 
 def test_crop_follows_boxes_and_falls_back_to_centre(tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_reframed_take_is_vertical(tmp_path: Path) -> None:
 
 def test_a_reframed_cut_assembles_as_a_vertical_film(tmp_path: Path) -> None:
     from engine import FfmpegAssembler
-    from engine.assemble import AssembleOptions
+    from engine.cutting.assemble import AssembleOptions
     from film import Clip, Timeline
     from film.timeline import Overlay
     from tests.engine.conftest import make_plan, make_shot

@@ -29,8 +29,9 @@ from engine.diffusion.frames import conform
 from engine.media import probe, read_frames
 from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
+from templates import template_path
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "comfyui"
+TEMPLATES_DIR = template_path("comfyui")
 """Shipped workflows: `<name>.json` (API format) next to `<name>.map.json` (the mapping)."""
 
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".gif", ".webp")
@@ -219,6 +220,9 @@ class ComfyUIRenderer:
     def __init__(self, options: ComfyUIOptions | None = None) -> None:
         self.options = options or ComfyUIOptions()
         self.client = ComfyUIClient(self.options.url, self.options.request_timeout_s)
+
+    def resolve(self, spec: RenderSpec) -> RenderSpec:
+        return spec
 
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         if spec.engine != self.engine:

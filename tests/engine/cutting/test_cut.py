@@ -11,9 +11,9 @@ import opentimelineio as otio
 import pytest
 
 from engine import FfmpegAssembler
-from engine.assemble import AssembleOptions
-from engine.audio import measure
-from engine.cut import GOP, ClipSource, CopyPiece, EncodePiece, plan_pieces
+from engine.cutting.assemble import AssembleOptions
+from engine.cutting.audio import measure
+from engine.cutting.cut import GOP, ClipSource, CopyPiece, EncodePiece, plan_pieces
 from engine.media import FrameWriter, ffmpeg_exe, probe, read_frames, run_ffmpeg
 from film import Clip, SubtitleCue, Timeline, TitleCard
 from film.timeline import Overlay

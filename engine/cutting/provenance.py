@@ -9,16 +9,14 @@ so the signer must be a leaf issued by a CA (the test builds a throwaway one).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.media import part_path
 from film import BadInput, RenderFailure
+from film.disclosure import AI_LABEL, DIGITAL_SOURCE_TYPE
+from film.files import atomic_path
 
-AI_LABEL = "AI-generated with storyreel"
-SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 _X264_SEI = re.compile(rb"x264 - core \d+.*? - options: ([^\x00]*)")
 
 
@@ -66,7 +64,9 @@ class C2paSigner:
             "assertions": [
                 {
                     "label": "c2pa.actions",
-                    "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": SOURCE_TYPE}]},
+                    "data": {
+                        "actions": [{"action": "c2pa.created", "digitalSourceType": DIGITAL_SOURCE_TYPE}]
+                    },
                 }
             ],
         }
@@ -86,18 +86,15 @@ class C2paSigner:
             private_key=Path(self.private_key).read_bytes(),
             ta_url=self.tsa_url.encode() if self.tsa_url else None,
         )
-        tmp = part_path(film)
         try:
             with (
+                atomic_path(film) as tmp,
                 c2pa.Signer.from_info(info) as signer,
                 c2pa.Builder(json.dumps(self.manifest(title))) as builder,
                 open(film, "rb") as src,
                 open(tmp, "w+b") as dst,
             ):
                 builder.sign(signer, "video/mp4", src, dst)
-            os.replace(tmp, film)
         except c2pa.C2paError as exc:
             raise RenderFailure(f"C2PA signing failed: {exc}") from exc
-        finally:
-            tmp.unlink(missing_ok=True)
         return film
