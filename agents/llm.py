@@ -7,8 +7,12 @@ reply. Whatever comes back is validated with pydantic; errors (and truncation, f
 "length") are fed back to the model a bounded number of times, then `LLMFailure` is raised so the
 calling agent can fall back to its heuristic and note a warning in the run's `RunLedger`.
 
-Retries (timeouts, connection errors, 429, 5xx) are ours, not the SDK's, so `Retry-After` is always
-honoured and the backoff is bounded by `LLMConfig`.
+The client steps down only when the server rejects the response format (see `agents.llm_errors`);
+any other refusal (context too long, unknown model, bad key) ends as one `LLMFailure` line quoting
+the server's own message. Retries (timeouts, connection errors, 408/409/429, 5xx) run through
+tenacity rather than the SDK's `max_retries`: the SDK's backoff constants and jitter ignore
+`LLMConfig`, and it would retry llama-cpp-python's HTTP 500 format refusals before we could step down.
+A `Retry-After` / `retry-after-ms` header wins over the backoff, capped at `max_backoff_s`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,16 @@ from typing import Any, Literal, TypeVar
 
 import openai
 from pydantic import BaseModel, ValidationError
+from tenacity import (
+    RetryCallState,
+    RetryError,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+)
 
+from agents.llm_errors import format_refused, retry_after_s, status_line, transient
 from film import StoryreelError
 
 T = TypeVar("T", bound=BaseModel)
@@ -38,7 +51,7 @@ class LLMFailure(StoryreelError):
 
 
 class _FormatRefused(Exception):
-    """The server rejected our response_format (400/422, or llama-cpp-python's 500 naming it)."""
+    """The server rejected our response_format (see `llm_errors.format_refused`): ask another way."""
 
 
 @dataclass(frozen=True)
@@ -51,16 +64,18 @@ class LLMConfig:
     api_key: str = "not-needed"
     timeout_s: float = 60.0
     max_retries: int = 2
-    """Extra tries after a timeout, connection error, 429 or 5xx."""
+    """Extra tries after a timeout, connection error, 408/409/429 or 5xx."""
     backoff_s: float = 0.5
     """First backoff; doubles per retry, capped at `max_backoff_s`; a Retry-After header wins."""
     max_backoff_s: float = 20.0
+    """Longest wait between tries, a server's Retry-After included."""
     max_repairs: int = 2
     """Extra turns that show the model its validation errors before giving up."""
     concurrency: int = 4
     """Most requests in flight at once from one client (recaptions run in parallel)."""
     mode: Mode | Literal["auto"] = "auto"
-    """Structured-output mode; 'auto' starts at json_schema and steps down on a 400/422."""
+    """Structured-output mode; 'auto' starts at json_schema and steps down when the server rejects
+    the response format (never on other errors)."""
     temperature: float = 0.2
     seed: int | None = None
     """Sampling seed sent with every request (servers that honour it repeat their answers)."""
@@ -111,11 +126,36 @@ class RunLedger:
 class LLMClient:
     """Chat completions with retries, a concurrency bound, structured output and repair."""
 
-    def __init__(self, config: LLMConfig, ledger: RunLedger | None = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        ledger: RunLedger | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`sleep` waits between retries; tests pass a recorder so Retry-After is checked, not slept."""
         self.config = config
         self.ledger = ledger if ledger is not None else RunLedger()
+        counted = openai.DefaultHttpxClient(event_hooks={"request": [lambda _: self.ledger.add_request()]})
         self._sdk = openai.OpenAI(
-            base_url=config.base_url, api_key=config.api_key, timeout=config.timeout_s, max_retries=0
+            base_url=config.base_url,
+            api_key=config.api_key,
+            timeout=config.timeout_s,
+            max_retries=0,
+            http_client=counted,
+        )
+        backoff = wait_exponential(multiplier=config.backoff_s, max=config.max_backoff_s)
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            asked = retry_after_s(error)
+            return min(asked, config.max_backoff_s) if asked is not None else float(backoff(state))
+
+        self._retrying = Retrying(
+            retry=retry_if_exception(transient),
+            stop=stop_after_attempt(max(0, config.max_retries) + 1),
+            wait=wait,
+            sleep=sleep,
         )
         self._gate = threading.BoundedSemaphore(max(1, config.concurrency))
         self._mode_lock = threading.Lock()
@@ -211,9 +251,12 @@ class LLMClient:
                 return self._send(sent, max_tokens, extra)
             except _FormatRefused as refused:
                 exc = refused.__cause__
-                line = _status_line(exc) if isinstance(exc, openai.APIStatusError) else str(exc)
-                if mode == "prompt" or self.config.mode != "auto":
-                    raise LLMFailure(f"the LLM server refused the request: {line}") from exc
+                line = status_line(exc) if isinstance(exc, openai.APIStatusError) else str(exc)
+                if mode == MODES[-1] or self.config.mode != "auto":
+                    raise LLMFailure(
+                        f"the LLM server refused response_format {mode}: {line} (LLM mode is "
+                        f"{self.config.mode!r}; 'auto' steps down to a format the server accepts)"
+                    ) from exc
                 mode = MODES[MODES.index(mode) + 1]
                 with self._mode_lock:
                     if MODES.index(mode) > MODES.index(self._mode):
@@ -222,75 +265,66 @@ class LLMClient:
     def _send(
         self, messages: list[dict[str, str]], max_tokens: int, extra: dict[str, Any]
     ) -> tuple[str, str]:
-        """POST with our retries; returns (content, finish_reason) and records usage."""
+        """POST with retries on transient faults; every other refusal becomes one LLMFailure line."""
         cfg = self.config
-        for attempt in range(cfg.max_retries + 1):
-            try:
-                with self._gate:
-                    self.ledger.add_request()
-                    reply = self._sdk.chat.completions.create(
-                        model=cfg.model,
-                        messages=messages,  # type: ignore[arg-type]
-                        max_tokens=max_tokens,
-                        temperature=cfg.temperature,
-                        seed=cfg.seed if cfg.seed is not None else openai.omit,
-                        extra_body=extra or None,
-                    )
-            except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError) as exc:
-                error: Exception = exc
-            except openai.APIStatusError as exc:
-                if _format_refused(exc, extra):
-                    raise _FormatRefused() from exc
-                if exc.status_code < 500:
-                    raise LLMFailure(f"the LLM server answered {_status_line(exc)}") from exc
-                error = exc
-            else:
-                usage = reply.usage
-                if usage is not None:
-                    self.ledger.add_usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
-                if not reply.choices:
-                    return "", "stop"
-                choice = reply.choices[0]
-                return choice.message.content or "", choice.finish_reason or "stop"
-            if attempt == cfg.max_retries:
-                raise LLMFailure(f"the LLM server failed {attempt + 1} times: {_describe(error)}") from error
-            time.sleep(_wait_s(error, attempt, cfg))
-        raise AssertionError("unreachable")
+        try:
+            return self._retrying(self._post, messages, max_tokens, extra)
+        except RetryError as gave_up:
+            error = gave_up.last_attempt.exception()
+            tries = gave_up.last_attempt.attempt_number
+            times = "once" if tries == 1 else f"{tries} times"
+            raise LLMFailure(f"the LLM server failed {times}: {_describe(error, cfg)}") from error
+        except openai.APIStatusError as exc:
+            hint = _HINTS.get(exc.status_code, "").format(model=cfg.model, base_url=cfg.base_url)
+            hint = f" ({hint})" if hint else ""
+            raise LLMFailure(f"the LLM server refused the request: {status_line(exc)}{hint}") from exc
+
+    def _post(
+        self, messages: list[dict[str, str]], max_tokens: int, extra: dict[str, Any]
+    ) -> tuple[str, str]:
+        """One HTTP request (counted by the http client's hook); returns (content, finish_reason)."""
+        cfg = self.config
+        try:
+            with self._gate:
+                reply = self._sdk.chat.completions.create(
+                    model=cfg.model,
+                    messages=messages,  # type: ignore[arg-type]
+                    max_tokens=max_tokens,
+                    temperature=cfg.temperature,
+                    seed=cfg.seed if cfg.seed is not None else openai.omit,
+                    extra_body=extra or None,
+                )
+        except openai.APIStatusError as exc:
+            if format_refused(exc, sent_format="response_format" in extra):
+                raise _FormatRefused() from exc
+            raise
+        usage = reply.usage
+        if usage is not None:
+            self.ledger.add_usage(usage.prompt_tokens or 0, usage.completion_tokens or 0)
+        if not reply.choices:
+            return "", "stop"
+        choice = reply.choices[0]
+        return choice.message.content or "", choice.finish_reason or "stop"
 
 
-def _format_refused(exc: openai.APIStatusError, extra: dict[str, Any]) -> bool:
-    """A 400/422 to any request, or an error naming response_format when we sent one, means
-    'ask another way', not 'try again later'."""
-    if exc.status_code in (400, 422):
-        return True
-    text = f"{exc.message} {getattr(exc, 'body', '')}"
-    return "response_format" in extra and ("response_format" in text or "json_schema" in text)
+_HINTS = {
+    401: "check the LLM API key",
+    403: "check the LLM API key",
+    404: "check model {model!r} and base URL {base_url}",
+}
+"""What the user can do about a refusal, after the server's own words."""
 
 
-def _wait_s(error: Exception, attempt: int, cfg: LLMConfig) -> float:
-    """Retry-After (seconds or ms) when the server sent one, else exponential backoff."""
-    response = getattr(error, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    for key, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        raw = headers.get(key)
-        if raw:
-            try:
-                return min(max(0.0, float(raw) * scale), cfg.max_backoff_s * 3)
-            except ValueError:
-                pass  # an HTTP date: fall through to backoff
-    return min(cfg.backoff_s * 2**attempt, cfg.max_backoff_s)
-
-
-def _describe(error: Exception) -> str:
+def _describe(error: BaseException | None, cfg: LLMConfig) -> str:
+    """The last transient fault, in words a user can act on."""
     if isinstance(error, openai.APITimeoutError):
-        return "timed out"
+        return f"timed out after {cfg.timeout_s:g} s"
+    if isinstance(error, openai.APIConnectionError):
+        cause = " ".join(str(error.__cause__ or error).split())[:200]
+        return f"could not connect to {cfg.base_url} ({cause})"
     if isinstance(error, openai.APIStatusError):
-        return _status_line(error)
+        return status_line(error)
     return f"{type(error).__name__}: {error}"
-
-
-def _status_line(error: openai.APIStatusError) -> str:
-    return f"HTTP {error.status_code} {str(error.message)[:200]}"
 
 
 def _short_error(exc: Exception) -> str:
