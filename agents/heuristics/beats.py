@@ -2,7 +2,8 @@
 
 A beat is one thing that happens (a sentence, a list item, a dialogue block); beats become shots
 later. Scenes come from sluglines, headings, paragraphs, or are cut by beat count, so the parser
-gives the same shape of result whatever language or form the brief is written in.
+gives the same shape of result whatever language or form the brief is written in. Slugline,
+transition and title words come from the lexicons' [screenplay] tables.
 """
 
 from __future__ import annotations
@@ -10,11 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agents.heuristics.text import normalise, split_sentences
+from agents.heuristics import lexicon
+from agents.heuristics.text import alternation, normalise, split_sentences
 
+INTERIOR = tuple(w.upper() for w in lexicon.words("screenplay", "interior"))
+SLUG_WORDS = alternation(
+    word for key in ("interior", "exterior", "establishing") for word in lexicon.words("screenplay", key)
+)
+# The mixed forms ('INT./EXT.', 'I/E') go first: 'INT' alone would match their start.
 SLUGLINE = re.compile(
-    r"^\s*(?:\d+[.)]?\s+)?(INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|INT|EXT|EST|ИНТ|НАТ|INTÉRIEUR|EXTÉRIEUR"
-    r"|INNEN|AUSSEN|INTERIOR|EXTERIOR)(\.|:|\s)\s*(.*)$",
+    rf"^\s*(?:\d+[.)]?\s+)?(INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|{SLUG_WORDS})(\.|:|\s)\s*(.*)$",
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -25,10 +31,10 @@ CUE_EXTENSION = re.compile(
 STAGE_LINE = re.compile(
     r"^\s*([^\W\d_][^\W\d_ .'’-]*(?:[ .'’-][^\W\d_]+){0,2})\s*(?:\(([^)]{1,40})\))?\s*:\s+(.+)$"
 )
-TRANSITION = re.compile(
-    r"^(?:FADE (?:IN|OUT|TO)|CUT TO|DISSOLVE TO|SMASH CUT|MATCH CUT|THE END|FIN|ENDE|КОНЕЦ)\b", re.I
+TRANSITION = re.compile(r"^(?:" + alternation(lexicon.words("screenplay", "transitions")) + r")\b", re.I)
+TITLE_LINE = re.compile(
+    r"^\s*(?:" + alternation(lexicon.words("screenplay", "title_labels")) + r")\s*[:：]\s*(.+)$", re.I
 )
-TITLE_LINE = re.compile(r"^\s*(?:title|título|titre|titel|название|标题|タイトル)\s*[:：]\s*(.+)$", re.I)
 QUOTES = re.compile(
     r"“([^”“]{1,400})”|\"([^\"]{1,400})\"|«\s*([^»]{1,400}?)\s*»|„([^“”]{1,400})[“”]"
     r"|「([^」]{1,400})」|『([^』]{1,400})』|»([^«]{1,400})«"
@@ -161,7 +167,7 @@ class _Parser:
             location, when = _parse_slug(m.group(3))
             scene = self.scenes[-1]
             scene.heading, scene.location, scene.time_hint = line[:200], location, when
-            scene.interior = m.group(1).upper().startswith(("INT", "ИНТ", "INN"))
+            scene.interior = m.group(1).upper().startswith(INTERIOR)
             self.seen_slug = True
             return
         if m := HEADING.match(line):

@@ -4,6 +4,8 @@ build and an appearance line, so every shot describes them the same way.
 Signals, strongest first: screenplay cues; 'named X' patterns; capitalised words (Latin, Cyrillic,
 Greek) that are not sentence-initial function words, never appear in lower case, never follow an
 article, and recur or are followed by a verb. Scripts without capitals get the pattern signals only.
+The words behind every signal are the lexicons' [names], [function_words], [looks], [builds] and
+[colours] tables.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from agents.heuristics import lexicon
 from agents.heuristics.beats import QUOTES
 from agents.heuristics.language import STOPWORDS
-from agents.heuristics.text import clip, has_stem, slug, split_sentences, words
+from agents.heuristics.lexicon import NameMark
+from agents.heuristics.text import alternation, clip, has_stem, slug, split_sentences, words
 from agents.heuristics.verbs import EMOTIONS, MOVES
 from film import Character
 
@@ -28,112 +32,29 @@ PALETTE: tuple[tuple[str, str], ...] = (
 # fmt: on
 MAX_CAST = 12
 # Colour words that, when the brief dresses a character in them, become the figure's colour.
-# fmt: off
-COLOUR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("#d4ac0d", ("yellow", "amarill", "jaune", "gelb")), ("#c0392b", ("red", "rojo", "roja", "rouge", "rot")),
-    ("#2471a3", ("blue", "azul", "bleu", "blau")), ("#229954", ("green", "verde", "vert", "grün")),
-    ("#1c1c1c", ("black", "negro", "negra", "noir", "schwarz")),
-    ("#ecf0f1", ("white", "blanco", "blanca", "blanc", "weiß", "weiss")),
-    ("#e67e22", ("orange", "naranja")), ("#7d3c98", ("purple", "violet", "morado", "lila")),
-    ("#e84393", ("pink", "rosa", "rose")), ("#7f8c8d", ("grey", "gray", "gris", "grau")),
-    ("#6e2c00", ("brown", "marrón", "marron", "braun")),
+COLOUR_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (lexicon.schema().colours[name], stems) for name, stems in lexicon.classes("colours")
 )
-# fmt: on
-PARTICLES = "的是在和了着说走跑也就"
-# fmt: off
-NOT_NAMES = frozenset([
-    "i", "but", "then", "when", "suddenly", "later", "meanwhile", "now", "finally", "after", "before", "as",
-    "while", "in", "on", "at", "from", "outside", "inside", "somewhere", "everyone", "nobody", "someone",
-    "there", "this", "that", "these", "those", "her", "his", "their", "our", "my", "your", "we", "you",
-    "they", "it", "she", "he", "one", "two", "three", "night", "day", "morning", "dawn", "dusk", "evening",
-    "noon", "midnight", "scene", "act", "shot", "chapter", "title", "int", "ext", "fade", "cut", "close",
-    "wide", "pov", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "god", "yes", "no", "oh", "hey", "entonces", "luego", "cuando", "mientras", "después",
-    "antes", "pero", "ella", "él", "ellos", "nosotros", "aquí", "allí", "puis", "soudain", "alors", "quand",
-    "après", "ensuite", "mais", "elle", "il", "ils", "nous", "ici", "là", "dann", "plötzlich", "als",
-    "danach", "wenn", "später", "aber", "sie", "er", "es", "wir", "hier", "dort", "потом", "вдруг", "когда",
-    "затем", "он", "она", "они", "мы", "здесь", "там", "но", "и",
-]) | frozenset().union(*STOPWORDS.values())
-# fmt: on
-# fmt: off
-DETERMINERS = frozenset([
-    "the", "a", "an", "this", "that", "these", "those", "my", "his", "her", "their", "our", "your", "its",
-    "every", "each", "no", "el", "la", "los", "las", "un", "una", "unos", "unas", "este", "esta", "ese",
-    "esa", "mi", "su", "sus", "le", "les", "une", "des", "ce", "cette", "ces", "mon", "ma", "mes", "son",
-    "sa", "ses", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
-    "eines", "kein", "keine", "mein", "meine", "sein", "seine", "ihr", "ihre", "dieser", "diese", "dieses",
-    "jeder", "jede", "il", "lo", "gli", "uno", "o", "os", "um", "uma",
-])
-# fmt: on
-# fmt: off
-PLACE_PREPOSITIONS = frozenset([
-    "in", "at", "to", "from", "into", "through", "toward", "towards", "near", "across", "over", "under",
-    "inside", "outside", "en", "a", "hacia", "hasta", "desde", "sobre", "à", "dans", "vers", "sur", "sous",
-    "chez", "nach", "im", "am", "zum", "zur", "aus", "bei", "über", "durch", "unter", "в", "во", "на", "из",
-    "к", "у", "под", "над", "через",
-])
-# fmt: on
-NAMED = re.compile(
-    r"(?:named|called|llamad[oa]|nombrad[oa]|nommée?|appelée?|namens|genannt|по имени|зовут|chamad[oa])"
-    r"\s+([^\W\d_][\w'’-]*)",
-    re.I,
-)
-# fmt: off
-NAMED_UNSPACED = (
-    re.compile("(?:名叫|叫做|名为|名字叫)([\\u4e00-\\u9fff]{1,3})"),
-    re.compile("([\\u30a0-\\u30ff\\u4e00-\\u9fff]{1,6})という"),
-    re.compile("([\\u4e00-\\u9fff\\u30a0-\\u30ff]{1,5})(?:さん|くん|ちゃん|様)"),
-    re.compile("(?:يدعى|تدعى|اسمه|اسمها)\\s+([\\u0600-\\u06ff]+)"),
-    re.compile("([\\u0900-\\u097f]+)\\s+नाम(?:\\s+का|\\s+की|क)"),
-)
-# fmt: on
-# fmt: off
-GARMENTS = (
-    "coat", "jacket", "dress", "hat", "scarf", "boots", "shirt", "cloak", "raincoat", "suit", "uniform",
-    "hood", "glasses", "hair", "beard", "sweater", "gown", "armor", "armour", "helmet", "apron", "robe",
-    "abrigo", "chaqueta", "vestido", "sombrero", "bufanda", "botas", "camisa", "capa", "pelo", "cabello",
-    "barba", "gafas", "manteau", "veste", "robe", "chapeau", "écharpe", "bottes", "chemise", "cheveux",
-    "barbe", "lunettes", "mantel", "jacke", "kleid", "hut", "schal", "stiefel", "hemd", "umhang", "haar",
-    "haare", "bart", "brille", "пальто", "куртк", "плать", "шляп", "шарф", "сапог", "рубашк", "волос",
-    "бород", "очк",
-)
-# fmt: on
-# fmt: off
-BUILDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "child",
-        (
-            "child", "girl", "boy", "kid", "little", "niño", "niña", "enfant", "fillette", "garçon", "kind",
-            "junge", "mädchen", "ребён", "ребен", "девочк", "мальчик", "女孩", "男孩", "少女", "少年",
-            "子供", "子ども", "बच्च", "लड़की", "लड़का", "طفل", "فتاة", "ولد",
-        ),
-    ),
-    ("tall", ("tall", "lanky", "alto", "alta", "grand", "grande", "groß", "высок", "高个")),
-    (
-        "broad",
-        (
-            "broad", "burly", "big", "strong", "muscular", "hulking", "fornid", "fuerte", "costaud",
-            "kräftig", "stark", "крупн", "сильн", "强壮",
-        ),
-    ),
-    (
-        "slight",
-        (
-            "slight", "thin", "slender", "small", "petite", "frail", "delgad", "mince", "menu", "schlank",
-            "zierlich", "худ", "хрупк", "瘦",
-        ),
-    ),
-)
-# fmt: on
-# fmt: off
-DESCRIPTORS = frozenset([
-    "old", "young", "elderly", "tall", "short", "bearded", "blonde", "blond", "grey-haired", "gray-haired",
-    "red-haired", "scarred", "freckled", "weathered", "tired", "wiry", "viejo", "vieja", "joven", "anciano",
-    "anciana", "vieux", "vieille", "jeune", "âgé", "âgée", "alt", "alte", "junge", "jung", "старый",
-    "старая", "молодой", "молодая",
-])
-# fmt: on
+PARTICLES = "".join(lexicon.words("names", "particles"))
+NOT_NAMES = frozenset(lexicon.words("names", "not_names")).union(*STOPWORDS.values())
+DETERMINERS = frozenset(lexicon.words("function_words", "determiners"))
+PLACE_PREPOSITIONS = frozenset(lexicon.words("function_words", "place_prepositions"))
+NAMED = re.compile(rf"(?:{alternation(lexicon.words('names', 'introducers'))})\s+([^\W\d_][\w'’-]*)", re.I)
+GARMENTS = lexicon.words("looks", "garments")
+BUILDS: tuple[tuple[str, tuple[str, ...]], ...] = lexicon.classes("builds")
+DESCRIPTORS = frozenset(lexicon.words("looks", "descriptors"))
+
+
+def _marked(mark: NameMark) -> re.Pattern[str]:
+    """The pattern of one name mark: its words before or after a run of the script's letters."""
+    gap = r"\s+" if mark.spaced else ""
+    name = f"([{mark.letters}]{{1,{mark.longest}}})" if mark.longest else f"([{mark.letters}]+)"
+    marks = sorted(mark.before or mark.after, key=len, reverse=True)
+    either = "|".join(gap.join(map(re.escape, m.split())) if gap else re.escape(m) for m in marks)
+    return re.compile(f"(?:{either}){gap}{name}" if mark.before else f"{name}{gap}(?:{either})")
+
+
+NAMED_UNSPACED: tuple[re.Pattern[str], ...] = tuple(_marked(mark) for mark in lexicon.name_marks())
 
 
 @dataclass

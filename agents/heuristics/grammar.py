@@ -9,52 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from agents.heuristics import lexicon
 from agents.heuristics.text import has_stem
 from film import LENS_MM, Angle, Camera, Direction, Movement, ShotSize
 
 ORDER: tuple[ShotSize, ...] = tuple(ShotSize)
 EMOTIONAL = frozenset({"sad", "afraid", "tender", "joyful", "surprised", "angry", "determined", "awed"})
-RUN_STEMS = (
-    "run",
-    "ran",
-    "chase",
-    "race",
-    "sprint",
-    "dash",
-    "hurr",
-    "flee",
-    "fled",
-    "corre",
-    "corri",
-    "persig",
-    "cour",
-    "poursui",
-    "renn",
-    "rann",
-    "jagt",
-    "бежит",
-    "бега",
-    "бежал",
-    "跑",
-    "追",
-    "走る",
-    "走っ",
-    "駆け",
-    "يركض",
-    "تركض",
-    "दौड़",
-)
-OVERHEAD_STEMS = (
-    "from above",
-    "bird's-eye",
-    "overhead",
-    "desde arriba",
-    "vu d'en haut",
-    "von oben",
-    "сверху",
-    "俯瞰",
-    "上空",
-)
+RUN_STEMS = lexicon.words("camera", "run")  # a travel that is a run: truck, faster
+OVERHEAD_STEMS = lexicon.words("camera", "overhead")
 ACTIONS: dict[str, str] = {
     "travel": "walk",
     "rise": "climb",

@@ -1,41 +1,29 @@
 """A small language detector: script first (CJK, Arabic, Devanagari, Cyrillic...), then stopword
-counts for Latin-script languages. Good enough to pick keyword lists and label subtitles."""
+counts for Latin-script languages. Good enough to pick keyword lists and label subtitles.
+
+Stopwords and telltale letters come from the lexicons ([stopwords], [detect]); the Unicode blocks
+of the scripts stay here, with the rule that kana makes Chinese characters Japanese."""
 
 from __future__ import annotations
 
+from agents.heuristics import lexicon
 from agents.heuristics.text import words
 
-# fmt: off
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset([
-        "the", "and", "a", "an", "of", "to", "in", "is", "are", "was", "were", "he", "she", "they", "it",
-        "his", "her", "with", "on", "at", "for",
-    ]),
-    "es": frozenset([
-        "el", "la", "los", "las", "y", "de", "que", "en", "un", "una", "es", "por", "con", "su", "se",
-        "del", "al", "lo",
-    ]),
-    "fr": frozenset([
-        "le", "la", "les", "et", "de", "des", "un", "une", "est", "dans", "il", "elle", "qui", "que", "en",
-        "du", "au", "sur", "pas",
-    ]),
-    "de": frozenset([
-        "der", "die", "das", "und", "ein", "eine", "ist", "nicht", "ich", "sie", "er", "mit", "den", "dem",
-        "des", "im", "zu", "auf",
-    ]),
-    "it": frozenset([
-        "il", "lo", "gli", "e", "di", "che", "un", "una", "è", "per", "con", "non", "della", "nel", "sono",
-    ]),
-    "pt": frozenset([
-        "o", "os", "as", "e", "de", "que", "um", "uma", "é", "em", "com", "não", "do", "da", "no", "na",
-        "seu", "sua",
-    ]),
-    "nl": frozenset([
-        "de", "het", "een", "en", "van", "is", "dat", "niet", "in", "op", "zijn", "met", "voor", "hij",
-        "zij",
-    ]),
+    code: frozenset(stops) for code, stops in lexicon.by_language("stopwords", "words")
 }
-# fmt: on
+# Letters that only some Latin-script languages use: (language, letters, bonus to its stopword score).
+HINTS: tuple[tuple[str, tuple[str, ...], int], ...] = tuple(
+    (code, letters, bonus)
+    for code, letters in lexicon.by_language("detect", "letters")
+    if isinstance(bonus := lexicon.value(code, "detect", "bonus"), int)
+)
+# Languages written in another's script and told apart by letters of their own: (script, letters, language).
+SHARED_SCRIPTS: tuple[tuple[str, tuple[str, ...], str], ...] = tuple(
+    (script, letters, code)
+    for code, letters in lexicon.by_language("detect", "letters")
+    if isinstance(script := lexicon.value(code, "detect", "script"), str)
+)
 SCRIPTS: tuple[tuple[str, str, str], ...] = (
     # (language, first char, last char) — kana decides Japanese over Chinese.
     ("ja", "\u3040", "\u30ff"),
@@ -69,8 +57,9 @@ def detect_language(text: str) -> str:
         counts["ja"] += counts["zh"]
     best = max(counts, key=lambda code: counts[code])
     if counts[best] > latin * 0.3 and counts[best] > 0:
-        if best == "ru" and any(ch in text for ch in "їієґ"):
-            return "uk"
+        for script, letters, code in SHARED_SCRIPTS:
+            if best == script and any(ch in text for ch in letters):
+                return code
         return best
     return _latin_language(text)
 
@@ -78,11 +67,8 @@ def detect_language(text: str) -> str:
 def _latin_language(text: str) -> str:
     tokens = [w.lower() for w in words(text)]
     scores = {code: sum(t in stops for t in tokens) for code, stops in STOPWORDS.items()}
-    if any(ch in text for ch in "ñ¿¡"):
-        scores["es"] += 3
-    if any(ch in text for ch in "äöüß"):
-        scores["de"] += 2
-    if any(ch in text for ch in "çèêà"):
-        scores["fr"] += 2
+    for code, letters, bonus in HINTS:
+        if any(ch in text for ch in letters):
+            scores[code] = scores.get(code, 0) + bonus
     best = max(scores, key=lambda code: (scores[code], code == "en"))
     return best if scores[best] > 0 else "en"

@@ -7,12 +7,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from agents.heuristics import grammar, setting
+from agents.heuristics import grammar, lexicon, setting
 from agents.heuristics.beats import BriefDraft, SceneDraft, parse_brief, quotes
 from agents.heuristics.cast import find_cast
 from agents.heuristics.language import STOPWORDS, detect_language
 from agents.heuristics.physics_words import physics_of, timed
-from agents.heuristics.text import clip, split_sentences, visible_length
+from agents.heuristics.text import alternation, clip, split_sentences, visible_length
 from agents.heuristics.verbs import EMOTIONS, MOVES, classify
 from film import (
     ASPECTS,
@@ -30,11 +30,21 @@ from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
 PRO_DROP = frozenset({"es", "it", "pt", "ar", "ja", "zh", "hi", "ko"})
-TRAILING_STOPWORDS = frozenset().union(*STOPWORDS.values(), {"into", "from", "as", "under"})
-PRONOUNS = re.compile(
-    r"(?<!\w)(he|she|they|him|her|él|ella|ellos|il|elle|ils|er|sie|он|она|они|его|её)(?!\w)|他|她|彼|वह|هو|هي",
-    re.I,
-)
+TRAILING_STOPWORDS = frozenset(lexicon.words("stopwords", "title_only")).union(*STOPWORDS.values())
+CASED = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+"""Letters of scripts with capitals: a pronoun there must be a whole word ('he' is not in 'the')."""
+
+
+def _pronouns() -> re.Pattern[str]:
+    """Pronouns that carry the last shot's characters over: whole words in cased scripts, anywhere
+    in the others."""
+    pronouns = lexicon.words("function_words", "pronouns")
+    cased = alternation(p for p in pronouns if CASED.search(p))
+    uncased = alternation(p for p in pronouns if not CASED.search(p))
+    return re.compile(rf"(?<!\w)(?:{cased})(?!\w)|{uncased}", re.I)
+
+
+PRONOUNS = _pronouns()
 
 
 @dataclass

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from agents.heuristics import lexicon
+
 # Paired quotes: opener -> closer. „“ (German) and »« (German/Danish) reuse characters that open
 # in other languages, so the splitter keeps a stack instead of a fixed table of closers.
 QUOTE_PAIRS: dict[str, str] = {
@@ -27,36 +29,12 @@ QUOTE_PAIRS: dict[str, str] = {
 SPACED_ENDS = ".!?…"
 UNSPACED_ENDS = "。！？．।॥؟۔።"
 CLOSERS = '"”»’)]」』›“'
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "sr",
-        "jr",
-        "prof",
-        "vs",
-        "etc",
-        "no",
-        "sra",
-        "srta",
-        "mme",
-        "mlle",
-        "hr",
-        "fr",
-        "nr",
-        "ca",
-        "bzw",
-        "usw",
-        "z.b",
-        "u.a",
-    ]
-)
+ABBREVIATIONS = frozenset(lexicon.words("sentences", "abbreviations"))
 # Letters of scripts that separate words with spaces; stems in these scripts match word prefixes.
 _SPACED_SCRIPT = re.compile(r"^[\sA-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0900-\u097F'’.-]+$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
+NEVER = "(?!)"
+"""A pattern that matches nothing: what a word list left empty in every language compiles to."""
 
 
 def normalise(text: str) -> str:
@@ -137,6 +115,12 @@ def stem_pattern(stems: tuple[str, ...]) -> re.Pattern[str] | None:
     if unspaced:
         parts.append("(?:" + "|".join(re.escape(s) for s in unspaced) + ")")
     return re.compile("|".join(parts)) if parts else None
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Regex alternative of literal words, longest first so a longer word wins over its prefix;
+    NEVER when there are none (an empty alternative would match everywhere)."""
+    return "|".join(re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True)) or NEVER
 
 
 def find_stem(text: str, stems: Iterable[str]) -> re.Match[str] | None:
