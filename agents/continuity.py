@@ -4,11 +4,14 @@ a previz take of the same shot can lend its depth pass as the control video (VAC
 reference images ride along. Previz itself needs none of this, so its shots stay parallel.
 
 Conditioning files count in the spec hash by their sha256, so a chain's later shots are cached
-exactly when the frame they continue from is the same.
+exactly when the frame they continue from is the same. That is also what keeps a retake in
+continuity: a retaken shot starts from the current take before it, and every later shot of its
+chain is rendered again from the new last frame.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from film import Conditioning, MediaRef, RenderSpec, Take
@@ -34,6 +37,20 @@ def chains(specs: list[RenderSpec]) -> list[list[RenderSpec]]:
         else:
             groups.append([spec])
     return groups
+
+
+def retake_chains(
+    groups: list[list[RenderSpec]], retaken: Collection[str]
+) -> list[tuple[list[RenderSpec], str | None]]:
+    """For every chain with a retaken shot: the chain from its first retaken shot to its end (one
+    ordered render), and the id of the shot just before (whose take it continues from; None at
+    a chain's start). Chains without a retaken shot are left as they are."""
+    found = []
+    for group in groups:
+        start = next((i for i, spec in enumerate(group) if spec.shot.id in retaken), None)
+        if start is not None:
+            found.append((group[start:], group[start - 1].shot.id if start else None))
+    return found
 
 
 def continue_from(spec: RenderSpec, previous: Take) -> RenderSpec:

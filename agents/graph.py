@@ -13,7 +13,7 @@ from langgraph.types import Send, interrupt
 from pydantic import ValidationError
 
 from agents.context import Event, StudioContext
-from agents.continuity import PAINTERLESS, chains, continue_from, control_spec, driven_by
+from agents.continuity import PAINTERLESS, chains, continue_from, control_spec, driven_by, retake_chains
 from agents.critic import retake_seed
 from agents.planner import PlanRequest
 from agents.state import InputState, ShotTask, SpecTask, StudioState
@@ -75,15 +75,18 @@ def gather(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any
 
 def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     """Render one spec, or a chain of continuous ones in order, each starting from the last
-    frame of the take before (engines that paint from conditioning only)."""
+    frame of the take before (engines that paint from conditioning only); a retaken chain
+    starts from the take it was handed (`after`)."""
     ctx = runtime.context
+    previous = Take.model_validate(task["after"]) if task.get("after") else None
     takes: list[Take] = []
     for spec in (RenderSpec.model_validate(s) for s in task.get("chain") or [task["spec"]]):
-        if takes:
-            spec = continue_from(spec, takes[-1])
+        if previous is not None:
+            spec = continue_from(spec, previous)
         if ctx.control is not None and spec.engine not in PAINTERLESS:
             spec = driven_by(spec, _take_for(ctx, ctx.control, control_spec(spec), report=False))
-        takes.append(_take_for(ctx, ctx.renderer, spec))
+        previous = _take_for(ctx, ctx.renderer, spec)
+        takes.append(previous)
     return {"takes": [take.model_dump(mode="json") for take in takes]}
 
 
@@ -112,10 +115,12 @@ def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, repor
 
 def critique(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     """Let the injected critic look at the takes; broken ones go back to render with a new seed,
-    at most `max_retakes` rounds, after which the film is cut with what there is (and a warning)."""
+    at most `max_retakes` rounds, after which the film is cut with what there is (and a warning).
+    A retaken shot inside a continuous chain starts from the current take before it, and the
+    rest of its chain is rendered again from the new last frame, so continuity holds."""
     critic = runtime.context.critic
     if critic is None:
-        return {"retake_specs": []}
+        return {"retakes": []}
     film_plan = FilmPlan.model_validate(state["plan"])
     takes = ordered(film_plan, [Take.model_validate(t) for t in state.get("takes", [])])
     problems = critic.review(film_plan, takes)
@@ -124,14 +129,22 @@ def critique(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, A
         if problems:
             shown = "; ".join(f"{shot}: {', '.join(found)}" for shot, found in problems.items())
             runtime.context.ledger.warn(f"critic: kept flawed takes after {round_no} retakes ({shown})")
-        return {"retake_specs": [], "reviews": problems}
-    specs = ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
-    redo = [
-        s.model_copy(update={"seed": retake_seed(s, round_no + 1)}).model_dump(mode="json")
-        for s in specs
-        if s.shot.id in problems
+        return {"retakes": [], "reviews": problems}
+    specs = [
+        s.model_copy(update={"seed": retake_seed(s, round_no + 1)}) if s.shot.id in problems else s
+        for s in ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
     ]
-    return {"specs": redo, "retake_specs": redo, "retake_round": round_no + 1, "reviews": problems}
+    take_of = {take.shot_id: take for take in takes}
+    redo = retake_chains(chains(specs), problems)
+    tasks = []
+    for i, (chain, before) in enumerate(redo):
+        task = SpecTask(chain=[s.model_dump(mode="json") for s in chain], index=i, total=len(redo))
+        task["spec"] = task["chain"][0]
+        if before is not None and before in take_of:
+            task["after"] = take_of[before].model_dump(mode="json")
+        tasks.append(task)
+    reseeded = [s.model_dump(mode="json") for s in specs if s.shot.id in problems]
+    return {"specs": reseeded, "retakes": tasks, "retake_round": round_no + 1, "reviews": problems}
 
 
 def edit(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
@@ -196,11 +209,11 @@ def send_specs(state: StudioState) -> list[Send]:
 
 
 def route_retakes(state: StudioState) -> list[Send] | Literal["edit"]:
-    """Back to render for the critic's retakes, else on to the edit."""
-    retakes = state.get("retake_specs") or []
+    """Back to render for the critic's retakes (one branch per retaken chain), else on to the edit."""
+    retakes = state.get("retakes") or []
     if not retakes:
         return "edit"
-    return [Send("render", SpecTask(spec=s, index=i, total=len(retakes))) for i, s in enumerate(retakes)]
+    return [Send("render", task) for task in retakes]
 
 
 def build_graph(checkpointer: Any = None) -> Any:

@@ -40,18 +40,40 @@ class InputState(TypedDict, total=False):
     """Stop at the review gate after planning (an interrupt) until the plan is approved."""
 
 
+class ShotTask(TypedDict, total=False):
+    """Payload of one recaption branch (sent with `Send`)."""
+
+    plan: Json
+    shot_id: str
+
+
+class SpecTask(TypedDict, total=False):
+    """Payload of one render branch (sent with `Send`)."""
+
+    spec: Json
+    chain: list[Json]
+    """Continuous specs rendered in order from this branch (spec first); absent = just `spec`."""
+    after: Json
+    """The Take whose last frame the chain's first spec continues from (a retake inside a chain)."""
+    index: int
+    total: int
+
+
 class StudioState(InputState, total=False):
     """Full state of one run. List fields are appended to by parallel branches (operator.add), so
     their order is completion order: consumers sort them by the plan's shot order."""
 
     specs: Annotated[list[Json], operator.add]
-    """RenderSpecs, one per shot, as JSON."""
+    """RenderSpecs as JSON, one per shot; a retake appends the shot's reseeded spec (the last
+    one per shot wins)."""
 
     takes: Annotated[list[Json], operator.add]
-    """Takes, one per shot (rendered now or found in the take library), as JSON."""
+    """Takes as JSON (rendered now or found in the take library); retakes append theirs (the
+    last one per shot wins)."""
 
-    retake_specs: list[Json]
-    """Specs the critic sent back for another render with a new seed (replaced each round)."""
+    retakes: list[SpecTask]
+    """Render tasks the critic sent back (replaced each round): a retaken shot with a new seed
+    and the rest of its continuous chain, with the take before it to continue from."""
 
     retake_round: int
     """How many retake rounds the critic has asked for so far."""
@@ -67,20 +89,3 @@ class StudioState(InputState, total=False):
 
     usage: Json
     """The run's LLM ledger at assembly: calls, prompt/completion/total tokens, warnings (fallbacks)."""
-
-
-class ShotTask(TypedDict, total=False):
-    """Payload of one recaption branch (sent with `Send`)."""
-
-    plan: Json
-    shot_id: str
-
-
-class SpecTask(TypedDict, total=False):
-    """Payload of one render branch (sent with `Send`)."""
-
-    spec: Json
-    chain: list[Json]
-    """Continuous specs rendered in order from this branch (spec first); absent = just `spec`."""
-    index: int
-    total: int

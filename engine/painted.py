@@ -24,7 +24,8 @@ def last_frame_path(dest: Path) -> Path:
 
 
 def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: Path, started: float) -> Take:
-    """Write conformed frames as the take at `dest` (atomically) and describe it."""
+    """Write conformed frames as the take at `dest` (atomically) and describe it; `spec` is the
+    resolved one, so the take records the settings that made it."""
     dest = Path(dest)
     last = last_frame_path(dest)
     with atomic_path(last) as part:
@@ -47,4 +48,5 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
         height=writer.out_height,
         render_s=time.perf_counter() - started,
         extras={"last": str(last)},
+        settings=spec.engine_settings(),
     )

@@ -8,11 +8,11 @@ attention backend) are applied here, once, so every render of the pipeline gets 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.registry import ModelCard
+from engine.diffusion.weights import missing_weights, weights_source
 from film import BadInput, RenderFailure
 
 _FASTER_CACHE_FAMILIES = ("cogvideox",)
@@ -22,20 +22,6 @@ run CFG unbatched and LTX packs its tokens to 3-D, so both crash inside the hook
 _PIPELINES: dict[tuple[object, ...], Any] = {}
 _CALL_LOCKS: dict[int, threading.Lock] = {}
 _LOCK = threading.Lock()
-
-
-def pull_hint(card: ModelCard) -> str:
-    return f"run `storyreel models pull {card.name}`"
-
-
-def weights_source(card: ModelCard, options: DiffusionOptions) -> str:
-    """A local folder `models_dir/<name>` when it has a model_index.json, else the hub id (which
-    `local_files_only=True` resolves in the HF cache or fails fast)."""
-    if options.models_dir is not None:
-        folder = Path(options.models_dir) / card.name
-        if (folder / "model_index.json").is_file():
-            return str(folder)
-    return card.hub_id
 
 
 def resolve_device(options: DiffusionOptions) -> str:
@@ -52,6 +38,21 @@ def resolve_dtype(options: DiffusionOptions, device: str) -> Any:
     if options.dtype == "auto":
         return torch.bfloat16 if device.startswith("cuda") else torch.float32
     return getattr(torch, options.dtype)
+
+
+def dtype_name(options: DiffusionOptions) -> str:
+    """The dtype a pipeline loaded with `options` computes in, e.g. 'bfloat16' ('auto' resolved)."""
+    return str(resolve_dtype(options, resolve_device(options))).removeprefix("torch.")
+
+
+def check_cache_hook(card: ModelCard, options: DiffusionOptions) -> None:
+    """Refuse a cache hook that would crash inside this model's pipeline, before any loading."""
+    if options.cache == "faster" and card.family not in _FASTER_CACHE_FAMILIES:
+        raise BadInput(
+            "options.cache",
+            "faster",
+            f"FasterCache only works with CogVideoX here, not {card.name}; use first_block or taylorseer",
+        )
 
 
 def free_vram_gb() -> float | None:
@@ -115,20 +116,11 @@ def _load(card: ModelCard, source: str, options: DiffusionOptions) -> Any:
     device = resolve_device(options)
     dtype = resolve_dtype(options, device)
     cls = getattr(diffusers, card.pipeline)
-    if options.cache == "faster" and card.family not in _FASTER_CACHE_FAMILIES:
-        raise BadInput(
-            "options.cache",
-            "faster",
-            f"FasterCache only works with CogVideoX here, not {card.name}; use first_block or taylorseer",
-        )
+    check_cache_hook(card, options)
     try:
         pipe = cls.from_pretrained(source, dtype=dtype, local_files_only=True)
     except (OSError, ValueError) as exc:
-        where = f" or {options.models_dir}/{card.name}" if options.models_dir else ""
-        raise RenderFailure(
-            f"model {card.name} ({card.hub_id}) is not on this machine (HF cache{where}); "
-            f"{pull_hint(card)} [{type(exc).__name__}]"
-        ) from None
+        raise missing_weights(card, options, type(exc).__name__) from None
     except Exception as exc:  # a half-downloaded folder, a torn safetensors file...
         raise RenderFailure(
             f"model {card.name} could not be loaded from {source} ({type(exc).__name__}: "

@@ -1,7 +1,9 @@
 """DiffusionOptions: how the engine runs (where weights lie, memory and speed settings), as
 opposed to what it renders (the RenderSpec). The studio fills it from `STORYREEL_DIFFUSION_*`
-environment variables; nothing here changes which pixels a spec asks for except the quality
-trade-offs a user opts into (cache hooks, preset), which is why they are part of the pipeline key.
+environment variables. The settings here that change pixels (the model chosen, preset, steps,
+dtype, cache hook and its threshold or interval, VAE tiling, attention backend, window size) are
+written into every spec by `DiffusionRenderer.resolve`, so they are part of the take-cache key;
+offload, compile and the pipeline count change no pixel and stay out of it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """DiffusionRenderer: a RenderSpec through a diffusers video model into a take.
 
-The steps: pick the model (spec.model, else the options' default, else the preset for the free
-VRAM), route conditioning to a model that can take it (first frame → i2v/VACE companion,
-control video and references → VACE), plan the model's size and windows, render each window
+The steps: resolve the spec (pick the model: spec.model, else the options' default, else the
+preset for the free VRAM; route conditioning to a model that can take it: first frame → i2v/VACE
+companion, control video and references → VACE; write every pixel-changing setting and the
+weights' fingerprint into it, the take-cache key), plan the model's size and windows, render each window
 (continuations start on the previous window's last frame), conform to exactly spec.frames at
 spec.fps and spec size, and encode with the shared FrameWriter. The take's last frame is kept
 next to it (`.last.png`) so the next, continuous shot can start where this one ended.
@@ -16,19 +17,39 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from pydantic import ValidationError
 
 from engine.diffusion import cogvideox, ltx, skyreels, wan
 from engine.diffusion.frames import FramePlan, conform, load_image, load_video, plan_frames, to_uint8
-from engine.diffusion.loading import call_lock, free_vram_gb, load_pipeline, reset_cache_state
+from engine.diffusion.loading import (
+    call_lock,
+    check_cache_hook,
+    dtype_name,
+    free_vram_gb,
+    load_pipeline,
+    reset_cache_state,
+)
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
+from engine.diffusion.weights import locate, scheduler_settings
 from engine.diffusion.window import Window
 from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
+from film.render import EngineOption
 
 FAMILIES = {"wan": wan, "ltx": ltx, "cogvideox": cogvideox, "skyreels": skyreels}
 _FIRST_FRAME_MODES = ("i2v", "flf2v", "vace", "condition")
 _LAST_FRAME_MODES = ("flf2v", "vace", "condition")
+_STRENGTH_MODES = ("vace", "condition")
+RUN_KEYS = ("dtype", "cache", "cache_threshold", "cache_interval", "vae_tiling", "attention_backend",
+            "max_window_frames")  # fmt: skip
+"""Engine options a spec can set for itself (a resolved spec always does)."""
+RESOLVED_KEYS = frozenset(
+    {*RUN_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler", "shift",
+     "continue_model", "continue_weights"}
+)  # fmt: skip
+"""Every option `resolve` writes; it drops stale ones that no longer apply (a threshold of a
+cache hook that is off, the weights of a model no longer used)."""
 
 
 def companion(card: ModelCard, role: str, why: str, field: str) -> ModelCard:
@@ -58,6 +79,14 @@ def route(card: ModelCard, spec: RenderSpec) -> ModelCard:
     return card
 
 
+def continuation(card: ModelCard, plan: FramePlan) -> ModelCard | None:
+    """The model that renders a long shot's later windows (from the window before's last frame),
+    or None when `card` renders them itself (one window, diffusion forcing, or first-frame models)."""
+    if len(plan.windows) < 2 or card.mode == "df" or card.mode in _FIRST_FRAME_MODES:
+        return None
+    return companion(card, "continue", "continue a long shot", "spec.model")
+
+
 class DiffusionRenderer:
     """Renders with local diffusers video models; one pipeline per model is kept per process."""
 
@@ -66,26 +95,46 @@ class DiffusionRenderer:
     def __init__(self, options: DiffusionOptions | None = None) -> None:
         self.options = options or DiffusionOptions()
 
-    def preset(self) -> Preset:
-        if self.options.preset != "auto":
-            return PRESETS[self.options.preset]
-        return preset_for_vram(free_vram_gb())
+    def preset(self, spec: RenderSpec | None = None) -> Preset:
+        """The spec's preset (`options.preset`), else the engine's; 'auto' picks by free VRAM."""
+        name = spec.options.get("preset", self.options.preset) if spec is not None else self.options.preset
+        if name == "auto":
+            return preset_for_vram(free_vram_gb())
+        if not isinstance(name, str) or name not in PRESETS:
+            raise BadInput("spec.options.preset", name, f"choose one of: auto, {', '.join(PRESETS)}")
+        return PRESETS[name]
 
-    def model_for(self, spec: RenderSpec) -> ModelCard:
+    def model_for(self, spec: RenderSpec, preset: Preset | None = None) -> ModelCard:
         """spec.model, else the configured default, else the preset's choice for the free VRAM."""
         name = spec.model or self.options.default_model
         if name:
             return model_card(name)
-        return choose_model(self.preset(), free_vram_gb())
+        return choose_model(preset or self.preset(spec), free_vram_gb())
+
+    def run_options(self, spec: RenderSpec) -> DiffusionOptions:
+        """The engine options with the spec's own settings (a resolved spec carries them all), so
+        a render runs exactly as its cache key says; unchanged options keep sharing one pipeline."""
+        given = {key: spec.options[key] for key in RUN_KEYS if key in spec.options}
+        if given.get("dtype") == dtype_name(self.options):
+            del given["dtype"]  # what 'auto' gives: keep the pipeline loaded with 'auto'
+        if not given:
+            return self.options
+        try:
+            return DiffusionOptions.model_validate(self.options.model_dump() | given)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            key = str(err["loc"][0]) if err["loc"] else "options"
+            raise BadInput(f"spec.options.{key}", err.get("input"), err["msg"]) from None
 
     def check_inputs(self, spec: RenderSpec) -> tuple[ModelCard, FramePlan]:
         """Refuse what would render wrongly, before loading gigabytes of weights."""
         if spec.engine != self.engine:
             raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine")
-        card = route(self.model_for(spec), spec)
-        plan = plan_frames(
-            spec, card, area_scale=self.preset().area_scale, max_window=self.options.max_window_frames
-        )
+        preset = self.preset(spec)
+        run = self.run_options(spec)
+        card = route(self.model_for(spec, preset), spec)
+        check_cache_hook(card, run)
+        plan = plan_frames(spec, card, area_scale=preset.area_scale, max_window=run.max_window_frames)
         steps = spec.options.get("steps")
         if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
             raise BadInput("spec.options.steps", steps, "steps must be a positive integer")
@@ -96,24 +145,59 @@ class DiffusionRenderer:
         return card, plan
 
     def resolve(self, spec: RenderSpec) -> RenderSpec:
-        return spec
+        """`spec` with the model it will really use (routed for its conditioning) and every
+        setting that makes its pixels in `options`: the choices (the spec's own, else the
+        engine's: preset, steps, guidance, dtype, cache hook, tiling, attention, window) and
+        what the weights on disk say (fingerprint, scheduler and shift, the continuation model)."""
+        if spec.engine != self.engine:
+            raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine")
+        preset = self.preset(spec)  # free VRAM is read here once; what follows uses the pinned choice
+        model = self.model_for(spec, preset).name
+        spec = spec.model_copy(update={"model": model, "options": {**spec.options, "preset": preset.name}})
+        card, plan = self.check_inputs(spec)
+        run = self.run_options(spec)
+        given = spec.options
+        weights = locate(card, run)
+        chosen: dict[str, EngineOption] = {
+            "preset": preset.name,
+            "steps": int(given.get("steps", run.steps or preset.steps)),
+            "guidance": float(given.get("guidance", FAMILIES[card.family].GUIDANCE)),
+            "dtype": dtype_name(run),
+            "cache": run.cache,
+            "vae_tiling": run.vae_tiling,
+            "attention_backend": run.attention_backend,
+            "weights": weights.fingerprint,
+            **scheduler_settings(weights.folder),
+        }
+        if run.cache == "first_block":
+            chosen["cache_threshold"] = run.cache_threshold
+        elif run.cache == "taylorseer":
+            chosen["cache_interval"] = run.cache_interval
+        if card.mode in _STRENGTH_MODES:
+            chosen["strength"] = float(given.get("strength", 1.0))
+        if run.max_window_frames is not None:
+            chosen["max_window_frames"] = run.max_window_frames
+        follower = continuation(card, plan)
+        if follower is not None:
+            chosen["continue_model"] = follower.name
+            chosen["continue_weights"] = locate(follower, run).fingerprint
+        kept = {key: value for key, value in given.items() if key not in RESOLVED_KEYS}
+        return spec.model_copy(update={"model": card.name, "options": kept | chosen})
 
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         started = time.perf_counter()
+        spec = self.resolve(spec)  # a no-op for the graph's (resolved) specs; callers may skip it
         card, plan = self.check_inputs(spec)
         frames = self.generate(spec, card, plan, progress)
         out = conform(frames, card.fps, spec)
         return write_painted_take(self.engine, spec, out, dest, started)
 
-    def _steps(self, spec: RenderSpec) -> int:
-        value = spec.options.get("steps", self.options.steps or self.preset().steps)
-        return int(value)
-
     def generate(
         self, spec: RenderSpec, card: ModelCard, plan: FramePlan, progress: ProgressFn | None
     ) -> np.ndarray:
-        """All windows of the shot at the model's fps, continuation frames de-duplicated."""
-        steps = self._steps(spec)
+        """All windows of a resolved spec's shot at the model's fps, continuation frames de-duplicated."""
+        run = self.run_options(spec)
+        steps = int(spec.options["steps"])
         windows = (plan.total,) if card.mode == "df" else plan.windows
         total_steps = steps * len(windows)
         size = (plan.width, plan.height)
@@ -128,7 +212,7 @@ class DiffusionRenderer:
             control = load_video(
                 cond.control_video, "spec.conditioning.control_video", size, plan.total, spec.fps, card.fps
             )
-        guidance = spec.options.get("guidance")
+        guidance = float(spec.options["guidance"])
         strength = float(spec.options.get("strength", 1.0))
         pieces: list[np.ndarray] = []
         start = 0
@@ -142,7 +226,7 @@ class DiffusionRenderer:
                 height=plan.height,
                 num_frames=min(n, plan.windows[0]) if card.mode == "df" else n,
                 steps=steps,
-                guidance=None if guidance is None else float(guidance),
+                guidance=guidance,
                 fps=card.fps,
                 first=first,
                 last=last if is_last else None,
@@ -152,24 +236,30 @@ class DiffusionRenderer:
                 long_frames=n if card.mode == "df" else None,
             )
             done = k * steps
-            video = self._call(use, window, spec.seed + k, done, total_steps, progress)
+            video = self._call(use, run, window, spec.seed + k, done, total_steps, progress)
             pieces.append(video if k == 0 else video[1:])
             first = Image.fromarray(video[-1])
             start += n - 1
-            if not is_last and use.mode not in _FIRST_FRAME_MODES:
-                use = companion(card, "continue", "continue a long shot", "spec.model")
+            use = continuation(card, plan) or card
         video = np.concatenate(pieces)
         if cond.first_frame is not None and len(video) > 1:
             video = video[1:]  # the previous shot already showed it: no one-frame freeze at the cut
         return video
 
     def _call(
-        self, card: ModelCard, window: Window, seed: int, done: int, total: int, progress: ProgressFn | None
+        self,
+        card: ModelCard,
+        run: DiffusionOptions,
+        window: Window,
+        seed: int,
+        done: int,
+        total: int,
+        progress: ProgressFn | None,
     ) -> np.ndarray:
         """One pipeline call with a CPU generator (same seed → same take on any device)."""
         import torch
 
-        pipe = load_pipeline(card, self.options)
+        pipe = load_pipeline(card, run)
         args = FAMILIES[card.family].arguments(card, window)
 
         def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:

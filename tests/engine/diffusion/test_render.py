@@ -19,11 +19,15 @@ def test_text_to_video_take_has_exact_frames_size_and_progress(
     seen: list[tuple[int, int]] = []
     # 12 frames at 24 fps = 0.5 s = 8 model frames at Wan's 16 fps → 9 generated, resampled back
     spec = dspec(frames=12, fps=24, size=(40, 24))
-    take = DiffusionRenderer(options).render(spec, tmp_path / "t.mp4", lambda d, n: seen.append((d, n)))
+    renderer = DiffusionRenderer(options)
+    take = renderer.render(spec, tmp_path / "t.mp4", lambda d, n: seen.append((d, n)))
     info = probe(Path(take.path), decode=True)
     assert (take.frames, info.frames, info.width, info.height, info.fps) == (12, 12, 40, 24, 24.0)
     assert seen == [(1, 2), (2, 2)]
-    assert take.spec_hash == spec.spec_hash() and take.engine == "diffusion"
+    assert take.spec_hash == renderer.resolve(spec).spec_hash() and take.engine == "diffusion"
+    assert (take.settings["model"], take.settings["steps"], take.settings["dtype"]) == (
+        "wan2.1-t2v-1.3b", 2, "float32"
+    )  # fmt: skip
     assert last_frame_path(tmp_path / "t.mp4").is_file()
 
 
