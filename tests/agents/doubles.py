@@ -8,7 +8,8 @@ import shutil
 import threading
 from pathlib import Path
 
-from film import FilmPlan, ProgressFn, RenderSpec, Take, Timeline
+from agents.continuity import file_ref
+from film import Character, FilmPlan, Performance, ProgressFn, RenderSpec, Scene, Shot, Take, Timeline
 
 
 class FileRenderer:
@@ -43,6 +44,26 @@ class FileRenderer:
             width=spec.width,
             height=spec.height,
         )
+
+
+class Painter(FileRenderer):
+    """A 'diffusion-like' double: leaves a last frame beside every take and records the
+    conditioning each spec arrived with."""
+
+    engine = "paint"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[RenderSpec] = []
+        self._seen_lock = threading.Lock()
+
+    def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
+        with self._seen_lock:
+            self.seen.append(spec)
+        take = super().render(spec, dest, progress)
+        last = dest.with_suffix(".last.png")
+        last.write_text(f"last frame of {spec.shot.id} seed {spec.seed}")
+        return take.model_copy(update={"engine": self.engine, "extras": {"last": str(last)}})
 
 
 class FolderLibrary:
@@ -83,3 +104,27 @@ class ConcatAssembler:
                 lines = Path(clip.take_path).read_text(encoding="utf-8").splitlines(keepends=True)
                 out.writelines(lines[clip.in_frame : clip.out_frame])
         return film
+
+
+def chain_plan(tmp_path: Path) -> FilmPlan:
+    """Four shots: a → b → c continuous, d on its own; Mara (with a reference picture) in a."""
+    face = tmp_path / "mara.png"
+    face.write_bytes(b"a picture of Mara")
+    shots = [
+        Shot(
+            id="a",
+            scene_id="s",
+            frames=24,
+            description="Mara opens the door",
+            performances=(Performance(character_id="mara"),),
+        ),
+        Shot(id="b", scene_id="s", frames=24, description="She steps out", continuous_with_previous=True),
+        Shot(id="c", scene_id="s", frames=24, description="Into the rain", continuous_with_previous=True),
+        Shot(id="d", scene_id="s", frames=24, description="The street, later"),
+    ]
+    return FilmPlan.model_validate(
+        {
+            "title": "Door", "duration_s": 4, "fps": 24, "scenes": [Scene(id="s")], "shots": shots,
+            "characters": [Character(id="mara", name="Mara", reference_image=file_ref(face))],
+        }
+    )  # fmt: skip

@@ -4,36 +4,15 @@ the last frame of the take before; a previz control pass drives it; previz stays
 from __future__ import annotations
 
 import sqlite3
-import threading
 from pathlib import Path
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents import StudioContext, build_graph
-from agents.continuity import chains, file_ref
+from agents.continuity import chains
 from agents.recaptioner import recaption
-from film import Character, FilmPlan, MediaRef, Performance, ProgressFn, RenderSpec, Scene, Shot, Take
-from tests.agents.doubles import ConcatAssembler, FileRenderer, FolderLibrary
-
-
-class Painter(FileRenderer):
-    """A 'diffusion-like' double: leaves a last frame beside every take and records the
-    conditioning each spec arrived with."""
-
-    engine = "paint"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[RenderSpec] = []
-        self._seen_lock = threading.Lock()
-
-    def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
-        with self._seen_lock:
-            self.seen.append(spec)
-        take = super().render(spec, dest, progress)
-        last = dest.with_suffix(".last.png")
-        last.write_text(f"last frame of {spec.shot.id} seed {spec.seed}")
-        return take.model_copy(update={"engine": self.engine, "extras": {"last": str(last)}})
+from film import FilmPlan, MediaRef, ProgressFn, RenderSpec, Take
+from tests.agents.doubles import ConcatAssembler, FileRenderer, FolderLibrary, Painter, chain_plan
 
 
 class DepthPrevizDouble(FileRenderer):
@@ -44,29 +23,6 @@ class DepthPrevizDouble(FileRenderer):
         depth = dest.with_suffix(".depth.mp4")
         depth.write_text(f"depth of {spec.shot.id}")
         return take.model_copy(update={"extras": {"depth": str(depth)}})
-
-
-def _plan(tmp_path: Path) -> FilmPlan:
-    face = tmp_path / "mara.png"
-    face.write_bytes(b"a picture of Mara")
-    shots = [
-        Shot(
-            id="a",
-            scene_id="s",
-            frames=24,
-            description="Mara opens the door",
-            performances=(Performance(character_id="mara"),),
-        ),
-        Shot(id="b", scene_id="s", frames=24, description="She steps out", continuous_with_previous=True),
-        Shot(id="c", scene_id="s", frames=24, description="Into the rain", continuous_with_previous=True),
-        Shot(id="d", scene_id="s", frames=24, description="The street, later"),
-    ]
-    return FilmPlan.model_validate(
-        {
-            "title": "Door", "duration_s": 4, "fps": 24, "scenes": [Scene(id="s")], "shots": shots,
-            "characters": [Character(id="mara", name="Mara", reference_image=file_ref(face))],
-        }
-    )  # fmt: skip
 
 
 def _run(
@@ -84,7 +40,7 @@ def _run(
 
 
 def test_continuous_shots_start_from_the_last_frame_before(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
+    plan = chain_plan(tmp_path)
     painter, library = Painter(), FolderLibrary(tmp_path / "store")
     _run(tmp_path, painter, library, plan)
     by_shot = {s.shot.id: s for s in painter.seen}
@@ -104,7 +60,7 @@ def test_continuous_shots_start_from_the_last_frame_before(tmp_path: Path) -> No
 
 
 def test_previz_depth_drives_the_painter(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
+    plan = chain_plan(tmp_path)
     painter, control = Painter(), DepthPrevizDouble()
     _run(tmp_path, painter, FolderLibrary(tmp_path / "store"), plan, control=control)
     assert sorted(control.rendered) == ["a", "b", "c", "d"]
@@ -114,7 +70,7 @@ def test_previz_depth_drives_the_painter(tmp_path: Path) -> None:
 
 
 def test_previz_shots_are_never_chained(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
+    plan = chain_plan(tmp_path)
     previz = [recaption(plan, s, engine="previz") for s in plan.shots]
     painted = [recaption(plan, s, engine="diffusion") for s in plan.shots]
     assert [len(g) for g in chains(previz)] == [1, 1, 1, 1]

@@ -15,8 +15,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from agents import StudioContext, build_graph
 from agents.critic import Critic
 from film import FilmPlan, RenderSpec, Take, Timeline
-from tests.agents.doubles import ConcatAssembler, FolderLibrary
-from tests.agents.test_continuity import Painter, _plan
+from tests.agents.doubles import ConcatAssembler, FolderLibrary, Painter, chain_plan
 
 
 def _moving(frames: int) -> np.ndarray:
@@ -69,7 +68,7 @@ def _clip_take(final: Any, shot: str) -> str:
 
 
 def test_retake_in_a_chain_starts_from_the_take_before_and_reshoots_the_rest(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)  # a → b → c continuous, d on its own
+    plan = chain_plan(tmp_path)  # a → b → c continuous, d on its own
     painter, final = _shoot(tmp_path, plan, _frozen_once("b"))
 
     assert [len(_renders(painter, shot)) for shot in "abcd"] == [1, 2, 2, 1]
@@ -93,7 +92,7 @@ def test_retake_in_a_chain_starts_from_the_take_before_and_reshoots_the_rest(tmp
 
 
 def test_retakes_in_one_chain_are_one_ordered_render_and_lone_shots_go_alone(tmp_path: Path) -> None:
-    plan = _plan(tmp_path)
+    plan = chain_plan(tmp_path)
     painter, final = _shoot(tmp_path, plan, _frozen_once("a", "c", "d"))
 
     assert [len(_renders(painter, shot)) for shot in "abcd"] == [2, 2, 2, 2]
