@@ -29,6 +29,7 @@ from engine.cutting.cut import (
     split_take,
 )
 from engine.cutting.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
+from engine.cutting.lettering import fingerprint as lettering_fingerprint
 from engine.cutting.mp4 import read_video
 from engine.cutting.provenance import C2paSigner, provenance_metadata, x264_options
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
@@ -106,13 +107,17 @@ class FfmpegAssembler:
     def _card(self, card: TitleCard, timeline: Timeline, work: Path, *, end: bool) -> Path:
         w, h, fps = timeline.width, timeline.height, timeline.fps
         name = "end" if end else "title"
+        language = timeline.language
         if self.card_cache is None:
-            return render_title_card(card, w, h, fps, work / f"{name}.mp4", fade_out=end)
-        key = stable_hash({"card": card, "end": end, "size": [w, h, fps], "x264": list(H264_ARGS)})
+            return render_title_card(card, w, h, fps, work / f"{name}.mp4", fade_out=end, language=language)
+        key = stable_hash(
+            {"card": card, "end": end, "size": [w, h, fps], "x264": list(H264_ARGS), "language": language,
+             "lettering": lettering_fingerprint()}
+        )  # fmt: skip
         cached = self.card_cache / f"{name}-{key[:32]}.mp4"
         if not cached.is_file():
             self.card_cache.mkdir(parents=True, exist_ok=True)
-            render_title_card(card, w, h, fps, cached, fade_out=end)
+            render_title_card(card, w, h, fps, cached, fade_out=end, language=language)
         return cached
 
     def assemble(self, timeline: Timeline, plan: FilmPlan, out_dir: Path) -> Path:
@@ -213,6 +218,7 @@ class FfmpegAssembler:
                 "clips": {str(ic): timeline.clips[ic] for ic in clips},
                 "takes": {str(ic): _identity(sources[ic].take) for ic in clips},
                 "frame": [timeline.width, timeline.height, timeline.fps, list(H264_ARGS)],
+                "lettering": [timeline.language, lettering_fingerprint()],
                 "subtitles": list(timeline.subtitles) if burn else [],
             }
         )

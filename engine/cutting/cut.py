@@ -161,7 +161,7 @@ class ClipFrames:
         frame = self._take_frame(self.clip.in_frame + rel)
         for over in self.timeline.overlays:
             if over.clip_index == self.index and over.start_frame <= rel < over.start_frame + over.frames:
-                frame = paint_overlay(frame, over, rel - over.start_frame)
+                frame = paint_overlay(frame, over, rel - over.start_frame, self.timeline.language)
         return frame
 
 
@@ -245,7 +245,7 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
             for j, frame in enumerate(piece_frames(piece, timeline, clips)):
                 if burn:
                     cue = cue_at(timeline.subtitles, (piece.film_start + j) / fps)
-                    frame = burn_in(frame, cue_text(cue)) if cue else frame
+                    frame = burn_in(frame, cue_text(cue), timeline.language) if cue else frame
                 writer.write(np.ascontiguousarray(frame))
     return dest
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import opentimelineio as otio
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from engine.cutting.cut import decode
-from engine.cutting.lettering import ellipsize, font
+from engine.cutting.lettering import draw_text, ellipsize, font
 from film import Clip, FilmPlan, Timeline
 from film.files import atomic_path
 
@@ -82,8 +82,8 @@ def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int =
     sheet = Image.new(
         "RGB", (cols * (cell_w + _GAP) + _GAP, rows * (cell_h + band + _GAP) + _GAP), (18, 18, 22)
     )
-    draw = ImageDraw.Draw(sheet)
-    small, bold = font(12), font(13, bold=True)
+    language = timeline.language or plan.language
+    small, bold = font(12, language=language), font(13, bold=True, language=language)
 
     def mid_frame(clip: Clip) -> np.ndarray:
         mid = clip.in_frame + clip.frames // 2
@@ -97,10 +97,10 @@ def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int =
         sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
         shot = shots.get(clip.shot_id)
         seconds = clip.frames / timeline.fps
-        draw.text((x, y + cell_h + 2), f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}", font=bold,
-                  fill=(236, 232, 220))  # fmt: skip
+        label = f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}"
+        draw_text(sheet, (x, y + cell_h + 2), ellipsize(label, bold, cell_w), bold, (236, 232, 220))
         about = ellipsize(shot.description, small, cell_w) if shot else ""
-        draw.text((x, y + cell_h + 18), about, font=small, fill=(170, 174, 186))
+        draw_text(sheet, (x, y + cell_h + 18), about, small, (170, 174, 186))
     with atomic_path(dest) as tmp:
         sheet.save(tmp, format="PNG")
     return dest

@@ -3,9 +3,9 @@ is, how the camera works, and what should happen — the animatic's margin notes
 
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from engine.cutting.lettering import ellipsize, font
+from engine.cutting.lettering import Font, draw_text, ellipsize, font
 from film import RenderSpec
 
 BAND_ALPHA = 165
@@ -19,7 +19,7 @@ class ShotCard:
         pad = max(3, px // 2)
         bold, regular = font(px, bold=True), font(px)
         room = width - 2 * pad
-        lines: list[tuple[str, object, tuple[int, int, int]]] = [
+        lines: list[tuple[str, Font, tuple[int, int, int]]] = [
             (ellipsize(f"{spec.shot.id}  ·  {spec.shot.camera.label()}", bold, room), bold, (255, 224, 130)),
             (ellipsize(spec.shot.description, regular, room), regular, (240, 240, 240)),
         ]
@@ -30,11 +30,10 @@ class ShotCard:
         self.top = height - self.height
         self.image = Image.new("RGB", (width, self.height), (12, 12, 16))
         self.mask = Image.new("L", (width, self.height), BAND_ALPHA)
-        draw, mask = ImageDraw.Draw(self.image), ImageDraw.Draw(self.mask)
         for i, (text, face, colour) in enumerate(lines):
             y = pad + i * line_h
-            draw.text((pad, y), text, font=face, fill=colour)  # type: ignore[arg-type]
-            mask.text((pad, y), text, font=face, fill=255)  # type: ignore[arg-type]
+            draw_text(self.image, (pad, y), text, face, colour)
+            draw_text(self.mask, (pad, y), text, face, 255)
 
     def apply(self, frame: Image.Image) -> None:
         frame.paste(self.image, (0, self.top), self.mask)

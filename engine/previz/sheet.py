@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from engine.cutting.lettering import ellipsize, font
+from engine.cutting.lettering import draw_text, ellipsize, font
 from engine.previz.shot import ShotPainter
 from film import BadInput, FilmPlan, RenderSpec
 from film.files import atomic_path
@@ -43,14 +43,10 @@ def contact_sheet(plan: FilmPlan, specs: list[RenderSpec], dest: Path, columns: 
     sheet = Image.new(
         "RGB", (cols * cell_w + (cols + 1) * GAP, title_h + rows * cell_h + (rows + 1) * GAP), (24, 24, 28)
     )
-    title_font = font(round(title_h * 0.7), bold=True)
-    ImageDraw.Draw(sheet).text(
-        (GAP, 2),
-        ellipsize(
-            f"{plan.title} — {len(specs)} shots, {plan.total_s:.1f}s", title_font, sheet.width - 2 * GAP
-        ),
-        font=title_font,
-        fill=(240, 240, 240),
+    title_font = font(round(title_h * 0.7), bold=True, language=plan.language)
+    heading = f"{plan.title} — {len(specs)} shots, {plan.total_s:.1f}s"
+    draw_text(
+        sheet, (GAP, 2), ellipsize(heading, title_font, sheet.width - 2 * GAP), title_font, (240, 240, 240)
     )
     for k, spec in enumerate(specs):
         cell = mid_frame(spec)
