@@ -11,6 +11,7 @@ first and is moved into place at the end, so a failure leaves no partial file.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +75,28 @@ def _identity(path: Path) -> list[object]:
     return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
 
 
+WORK_PREFIX = ".assemble-"
+
+
+def sweep_stale_work(out_dir: Path) -> None:
+    """Remove work folders that a killed assembly left in `out_dir` (their process is gone):
+    a resumed run must not leave litter next to the film."""
+    for old in out_dir.glob(f"{WORK_PREFIX}*"):
+        pid = old.name.removeprefix(WORK_PREFIX).split("-", 1)[0]
+        if old.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _concat_line(path: Path) -> str:
     escaped = str(path.resolve()).replace("'", "'\\''")
     return f"file '{escaped}'\n"
@@ -126,7 +149,8 @@ class FfmpegAssembler:
         srt = to_srt(timeline.subtitles)  # fail on bad cues before spending time on video
         vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)
         opts = self.options
-        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".assemble-") as tmp:
+        sweep_stale_work(out_dir)
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
             with ThreadPoolExecutor(max_workers=4) as pool:  # probing is mostly waiting on ffmpeg
                 reference = pool.submit(reference_options, timeline.width, timeline.height, timeline.fps)

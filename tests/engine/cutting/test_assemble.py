@@ -147,6 +147,18 @@ def test_corrupt_take_fails_cleanly_and_keeps_an_older_film(three_takes: list[Ta
     assert (tmp_path / "film.mp4").read_bytes() == b"previous film"
 
 
+def test_work_left_by_a_killed_assembly_is_swept(three_takes: list[Take], tmp_path: Path) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid whose process is gone, as after a SIGKILL mid-assembly
+    (tmp_path / f".assemble-{dead.pid}-x1").mkdir()
+    (tmp_path / f".assemble-{dead.pid}-x1" / "piece0000.mp4").write_bytes(b"half")
+    live = tmp_path / ".assemble-1-x2"  # pid 1 is alive: another assembly's folder stays
+    live.mkdir()
+    timeline = _timeline(three_takes)
+    FfmpegAssembler().assemble(timeline, _plan_for(timeline), tmp_path)
+    assert sorted(p.name for p in tmp_path.glob(".assemble-*")) == [live.name]
+
+
 def test_srt_helpers() -> None:
     assert srt_timestamp(0) == "00:00:00,000"
     assert srt_timestamp(3723.4567) == "01:02:03,457"
