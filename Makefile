@@ -36,13 +36,13 @@ film: $(VENV)/.core fonts
 
 test: $(VENV)/.test fonts
 	$(BIN)/ruff check .
-	$(BIN)/mypy film agents engine storage studio
+	$(BIN)/mypy film agents engine storage studio templates
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy film agents engine storage studio
+	$(BIN)/mypy film agents engine storage studio templates
 
 bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_film.py
@@ -50,6 +50,8 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_revision.py
 	$(BIN)/python benchmarks/bench_recaption.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_assemble.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache

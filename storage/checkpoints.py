@@ -11,10 +11,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.sqlite import SqliteSaver
 from sqlalchemy.engine import make_url
+
+if TYPE_CHECKING:  # langgraph loads only when a graph runs, not for `storyreel runs`
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.checkpoint.sqlite import SqliteSaver
 
 BUSY_TIMEOUT_S = 10.0
 CHECKPOINT_TABLES = frozenset(
@@ -28,6 +31,8 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
     `check_same_thread=False` because the graph runs nodes in worker threads; WAL and a busy
     timeout so the studio's own writes and the saver's never fail on each other.
     """
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S)

@@ -11,15 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from film import StoryreelError
+
 DATABASE_FILE = "storyreel.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD_REVISION = "0002"
+"""The newest migration in storage/migrations (a test keeps the two equal): a database already
+there is opened without loading alembic at all."""
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -59,12 +63,30 @@ def open_database(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, echo=echo, **options)
     if is_sqlite:
         event.listen(engine, "connect", _tune_sqlite)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except OperationalError as exc:  # no server there, wrong password, unreadable file
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise StoryreelError(f"cannot open the database {parsed.render_as_string()}: {reason}") from None
     return engine
 
 
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (alembic's version row), or None for a new database."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the database behind `engine` to the newest schema (a no-op when it is there)."""
+    """Upgrade the database behind `engine` to the newest schema. A current one costs a single
+    query: alembic is imported only when there is something to do."""
+    if schema_revision(engine) == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

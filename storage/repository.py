@@ -9,10 +9,10 @@ DO NOTHING, which SQLite and PostgreSQL both speak, so they are idempotent witho
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Literal
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from film import BadInput, FilmPlan, Take
@@ -42,6 +42,8 @@ KEEP = _Keep.KEEP
 
 def _insert_if_missing(session: Session, model: type[SQLModel], values: dict[str, Any], key: str) -> None:
     """Insert one row unless a row with the same primary key exists; safe under races."""
+    from sqlalchemy.dialects import postgresql, sqlite  # only writers need the dialects' insert
+
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         session.exec(sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
@@ -172,18 +174,44 @@ def latest_plan_version(*, session: Session, run_id: str) -> PlanVersion | None:
     return _latest_version(session=session, run_id=run_id)
 
 
-def set_plan_film(*, session: Session, run_id: str, plan_hash: str, film_path: str) -> None:
-    """Record the film cut from a plan on the newest version holding that plan."""
+def _version_holding(*, session: Session, run_id: str, plan_hash: str) -> PlanVersion | None:
     query = (
         select(PlanVersion)
         .where(PlanVersion.run_id == run_id, PlanVersion.plan_hash == plan_hash)
         .order_by(col(PlanVersion.version).desc())
     )
-    found = session.exec(query).first()
+    return session.exec(query).first()
+
+
+def set_plan_film(*, session: Session, run_id: str, plan_hash: str, film_path: str) -> None:
+    """Record the film cut from a plan on the newest version holding that plan."""
+    found = _version_holding(session=session, run_id=run_id, plan_hash=plan_hash)
     if found is not None:
         found.film_path = film_path
         session.add(found)
         session.flush()
+
+
+def set_plan_takes(*, session: Session, run_id: str, plan_hash: str, takes: Mapping[str, str]) -> None:
+    """Note which take plays each shot (shot id → take spec hash) of the newest version holding
+    that plan, so `storyreel show` can tell what made every shot of the film."""
+    found = _version_holding(session=session, run_id=run_id, plan_hash=plan_hash)
+    if found is None:
+        return
+    for record in list_shot_records(session=session, run_id=run_id, version=found.version):
+        if record.shot_id in takes:
+            record.spec_hash = record.take_spec_hash = takes[record.shot_id]
+            session.add(record)
+    session.flush()
+
+
+def plan_takes(*, session: Session, run_id: str, version: int) -> list[tuple[ShotRecord, TakeRecord | None]]:
+    """The shots of one plan version in film order, each with the take that plays it (None
+    while it has none)."""
+    return [
+        (record, session.get(TakeRecord, record.take_spec_hash) if record.take_spec_hash else None)
+        for record in list_shot_records(session=session, run_id=run_id, version=version)
+    ]
 
 
 def latest_plan(*, session: Session, run_id: str) -> FilmPlan | None:
@@ -287,6 +315,7 @@ def record_take(
         "height": take.height,
         "render_s": take.render_s,
         "extras_json": json.dumps({kind: a.sha256 for kind, a in sorted((extras or {}).items())}),
+        "settings_json": json.dumps(take.settings),
         "created_at": utc_now(),
     }
     _insert_if_missing(session, TakeRecord, values, "spec_hash")

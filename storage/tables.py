@@ -5,6 +5,7 @@ One module, full-stack-fastapi-template style: `XBase` holds the fields a caller
 (no SQLite-only types) so the same models run on PostgreSQL later.
 """
 
+import json
 import secrets
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 from film import FilmPlan
+from film.render import EngineOption
 
 RunStatus = Literal["planning", "reviewing", "rendering", "assembling", "done", "failed", "interrupted"]
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
@@ -180,7 +182,18 @@ class TakeRecord(SQLModel, table=True):
     height: int
     render_s: float = 0.0
     extras_json: str = Field(default="{}", sa_type=Text, description="side files: kind → asset sha256")
+    settings_json: str = Field(
+        default="{}",
+        sa_type=Text,
+        sa_column_kwargs={"server_default": "{}"},
+        description="engine, model and options that made it (Take.settings)",
+    )
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+    def settings(self) -> dict[str, EngineOption]:
+        """The stored Take.settings ({} for takes recorded before they were kept)."""
+        found: dict[str, EngineOption] = json.loads(self.settings_json or "{}")
+        return found
 
 
 __all__ = [

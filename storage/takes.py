@@ -55,6 +55,7 @@ class StoredTakeLibrary:
             cached=True,
             render_s=record.render_s,
             extras=extras,
+            settings=record.settings(),
         )
 
     def keep(self, take: Take) -> Take:

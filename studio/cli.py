@@ -1,39 +1,35 @@
-"""`storyreel` command line: make, plan, render, runs, show, schema.
+"""`storyreel` command line: make, plan, render, runs, show, previz-sheet, resume, revise, cut,
+diff, chat, schema, models.
 
-Every StoryreelError becomes one red line; bad input exits 2, failures 1, Ctrl-C 130.
+Every StoryreelError becomes one red line; bad input and usage mistakes exit 2, failures 1,
+Ctrl-C 130. Each command imports what it needs inside its body, so `storyreel --help` loads only
+typer and rich.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Column, Table
 
-from film import BadInput, FilmPlan
-from studio import make as usecases
 from studio import models
-from studio import revise as revisions
-from studio.errors import console, friendly
-from studio.review import ask_review, plan_table
-from studio.review import chat as chat_loop
-from studio.settings import Settings
+from studio.errors import OneLineErrors, console, friendly, results
+
+if TYPE_CHECKING:
+    from studio.make import FilmRequest
+    from studio.runner import FilmResult
+    from studio.settings import Settings
 
 app = typer.Typer(
+    cls=OneLineErrors,
     help="storyreel: turn a story brief into a finished film.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
-out = Console()
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 BriefArg = Annotated[str | None, typer.Argument(help="The story brief, in any language and form.")]
 BriefFile = Annotated[
@@ -54,6 +50,10 @@ CriticOpt = Annotated[bool, typer.Option("--critic", help="Check every take; re-
 MusicOpt = Annotated[Path | None, typer.Option("--music", help="Music bed, ducked under dialogue.")]
 LoudnessOpt = Annotated[float | None, typer.Option("--loudness", help="Loudness target in LUFS (-14).")]
 BurnOpt = Annotated[bool, typer.Option("--burn-subtitles", help="Draw subtitles into the picture too.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+FilmDirOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")]
+PlanArg = Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")]
+RunArg = Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]
 
 
 def _settings(
@@ -65,12 +65,14 @@ def _settings(
     burn: bool = False,
 ) -> Settings:
     """Settings from STORYREEL_* variables, with this command's flags on top."""
-    settings = Settings()
-    update: dict[str, Any] = {}
+    from film import BadInput
+    from studio import inputs
+    from studio.settings import load_settings
+
+    settings = load_settings()
+    update: dict[str, object] = {}
     if music is not None:
-        if not music.is_file():
-            raise BadInput("music", str(music), "no such audio file")
-        update["music"] = music
+        update["music"] = inputs.existing_file(music, "music", "audio file")
     if loudness is not None:
         if not -40.0 <= loudness <= -5.0:
             raise BadInput("loudness", loudness, "must be between -40 and -5 LUFS")
@@ -95,17 +97,24 @@ def _request(
     seed: int,
     title_card: bool,
     settings: Settings,
-) -> usecases.FilmRequest:
-    return usecases.FilmRequest.from_cli(
-        brief=brief,
-        brief_file=brief_file,
-        duration_s=duration,
-        aspect=aspect,
-        style=style,
-        seed=seed,
-        title_card=title_card,
-        settings=settings,
-    )
+) -> FilmRequest:
+    from studio.make import FilmRequest
+
+    return FilmRequest.from_cli(
+        brief=brief, brief_file=brief_file, duration_s=duration, aspect=aspect, style=style, seed=seed,
+        title_card=title_card, settings=settings,
+    )  # fmt: skip
+
+
+def _path(path: Path) -> None:
+    """A result path on stdout, whole on one line."""
+    results.print(str(path), highlight=False, soft_wrap=True, markup=False)
+
+
+def _finish(result: FilmResult) -> None:
+    console.print(result.summary())
+    if result.film_path is not None:
+        _path(result.film_path)
 
 
 @app.command()
@@ -117,10 +126,10 @@ def make(
     aspect: AspectOpt = "16:9",
     style: StyleOpt = None,
     seed: SeedOpt = 0,
-    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")] = None,
+    out_dir: FilmDirOpt = None,
     title_card: TitleOpt = True,
     engine: EngineOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    quiet: QuietOpt = False,
     review: Annotated[
         bool, typer.Option("--review", help="Stop after planning to approve or revise the plan.")
     ] = False,
@@ -132,19 +141,15 @@ def make(
     burn_subtitles: BurnOpt = False,
 ) -> None:
     """Plan, render and cut a film from a brief. Prints the film's path."""
+    from studio.make import make_film
+    from studio.review import ask_review
+
     settings = _settings(llm, model, critic, music, loudness, burn_subtitles)
     request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
-    result = usecases.make_film(
+    _finish(make_film(
         request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet,
         review=ask_review(console) if review else None, gate=review,
-    )  # fmt: skip
-    _finish(result)
-
-
-def _finish(result: usecases.FilmResult) -> None:
-    console.print(result.summary())
-    if result.film_path is not None:
-        out.print(str(result.film_path), highlight=False, soft_wrap=True)
+    ))  # fmt: skip
 
 
 @app.command()
@@ -156,85 +161,81 @@ def plan(
     aspect: AspectOpt = "16:9",
     style: StyleOpt = None,
     seed: SeedOpt = 0,
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the plan JSON.")] = Path(
-        "plan.json"
-    ),
+    out_file: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write the plan JSON (a folder: FOLDER/plan.json).")
+    ] = "plan.json",
     title_card: TitleOpt = True,
+    llm: LlmOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Write the shot list (plan JSON) only; edit it, then `storyreel render` it."""
-    settings = Settings()
+    from studio.make import write_plan
+
+    settings = _settings(llm, model)
     request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
-    path = usecases.write_plan(request, out_file)
-    out.print(str(path), highlight=False, soft_wrap=True)
+    _path(write_plan(request, out_file, settings=settings, console=console))
 
 
 @app.command()
 @friendly
 def render(
-    plan_file: Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")],
-    out_dir: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")] = None,
-    engine: EngineOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    plan_file: PlanArg, out_dir: FilmDirOpt = None, engine: EngineOpt = None, quiet: QuietOpt = False
 ) -> None:
     """Render and cut a film from an existing plan JSON."""
-    settings = Settings()
-    result = usecases.render_plan(
-        plan_file, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet
+    from studio.make import render_plan
+
+    result = render_plan(
+        plan_file, settings=_settings(), out_dir=out_dir, engine=engine, console=console, quiet=quiet
     )
     _finish(result)
 
 
 @app.command()
 @friendly
-def runs(limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.")] = 20) -> None:
+def runs(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.", min=1, max=10_000)] = 20,
+) -> None:
     """List recent runs, newest first."""
+    from rich.table import Column, Table
+
+    from studio.home import load_home
+    from studio.show import recent_runs
+    from studio.status import shown_status
+
     table = Table("title", "engine", "length", "created", "film")
     table.columns.insert(0, Column("run", no_wrap=True))
     table.columns.insert(1, Column("status", no_wrap=True))
-    for run in usecases.recent_runs(Settings(), limit=limit):
+    for run in recent_runs(load_home(), limit=limit):
         table.add_row(
-            run.id,
-            revisions.shown_status(run),
-            run.title or "",
-            run.engine,
-            f"{run.duration_s:g}s",
-            run.created_at.strftime("%Y-%m-%d %H:%M"),
-            run.film_path or "",
-        )
-    out.print(table)
+            run.id, shown_status(run), run.title or "", run.engine, f"{run.duration_s:g}s",
+            run.created_at.strftime("%Y-%m-%d %H:%M"), run.film_path or "",
+        )  # fmt: skip
+    results.print(table)
 
 
 @app.command()
 @friendly
-def show(run_id: Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]) -> None:
-    """Show one run: its status, plan and shots."""
-    run, plan = usecases.run_details(Settings(), run_id)
-    out.print(f"[bold]{run.id}[/]  {revisions.shown_status(run)}  {run.title or ''}")
-    out.print(f"brief: {run.brief[:200]}", highlight=False)
-    if run.film_path:
-        out.print(f"film: {run.film_path}", highlight=False)
-    if run.error:
-        out.print(f"[red]error:[/] {run.error}", highlight=False)
-    if plan is not None:
-        out.print(plan_table(plan))
+def show(run_id: RunArg) -> None:
+    """Show one run: status, token usage, warnings, plan, and the engine settings of each take."""
+    from studio.home import load_home
+    from studio.show import print_run_sheet, run_sheet
+
+    print_run_sheet(results, run_sheet(load_home(), run_id))
 
 
 @app.command("previz-sheet")
 @friendly
 def previz_sheet(
-    plan_file: Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")],
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="Where to write the PNG.")] = Path(
-        "sheet.png"
-    ),
+    plan_file: PlanArg,
+    out_file: Annotated[
+        str, typer.Option("--out", "-o", help="Where to write the PNG (a folder: FOLDER/sheet.png).")
+    ] = "sheet.png",
     columns: Annotated[int, typer.Option("--columns", help="Frames per row.", min=1, max=12)] = 4,
 ) -> None:
     """Write a contact sheet: one previz frame per shot, with its shot card."""
-    path = usecases.previz_sheet(plan_file, out_file, columns=columns)
-    out.print(str(path), highlight=False, soft_wrap=True)
+    from studio.make import previz_sheet as sheet
 
-
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-RunArg = Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]
+    _path(sheet(plan_file, out_file, columns=columns))
 
 
 @app.command()
@@ -247,8 +248,11 @@ def resume(
     critic: CriticOpt = False,
 ) -> None:
     """Continue an interrupted run (or approve a plan waiting for review)."""
+    from studio.review import ask_review
+    from studio.revise import resume_run
+
     settings = _settings(llm, model, critic)
-    _finish(revisions.resume_run(settings, run_id, console=console, quiet=quiet, review=ask_review(console)))
+    _finish(resume_run(settings, run_id, console=console, quiet=quiet, review=ask_review(console)))
 
 
 @app.command()
@@ -266,8 +270,10 @@ def revise(
     """Revise a run's plan; only shots whose spec changed are rendered again.
 
     Offline the note uses the edit grammar; with --llm (or STORYREEL_LLM_BASE_URL) it is free text."""
+    from studio.revise import revise_run
+
     settings = _settings(llm, model, False, music, loudness, burn_subtitles)
-    _finish(revisions.revise_run(settings, run_id, instruction, console=console, quiet=quiet))
+    _finish(revise_run(settings, run_id, instruction, console=console, quiet=quiet))
 
 
 @app.command()
@@ -277,7 +283,9 @@ def cut(
     aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "9:16",
 ) -> None:
     """Re-cut a finished run to another aspect from the same takes, reframed on the characters."""
-    out.print(str(revisions.cut_run(Settings(), run_id, aspect)), highlight=False, soft_wrap=True)
+    from studio.revise import cut_run
+
+    _path(cut_run(_settings(), run_id, aspect))
 
 
 @app.command()
@@ -288,13 +296,17 @@ def diff(
     second: Annotated[str, typer.Argument(help="Another plan version, e.g. v2.")],
 ) -> None:
     """Show what changed between two plan versions of a run."""
-    for line in revisions.diff_versions(Settings(), run_id, _version(first), _version(second)):
-        out.print(line, highlight=False, soft_wrap=True)
+    from studio.revise import diff_versions
+
+    for line in diff_versions(_settings(), run_id, _version(first), _version(second)):
+        results.print(line, highlight=False, soft_wrap=True, markup=False)
 
 
 def _version(text: str) -> int:
+    from film import BadInput
+
     digits = text.lower().removeprefix("v")
-    if not digits.isdigit() or int(digits) < 1:
+    if not digits.isascii() or not digits.isdigit() or not 1 <= int(digits) <= 1_000_000:
         raise BadInput("version", text, "must look like v1, v2, ...")
     return int(digits)
 
@@ -311,17 +323,26 @@ def chat(
     model: ModelOpt = None,
 ) -> None:
     """Chat a film into shape: type a brief, then revisions ("shot 3: close-up", "make it 45 seconds")."""
+    from studio import inputs
+    from studio.make import make_film
+    from studio.review import chat as chat_loop
+    from studio.revise import diff_versions, revise_run
+
     settings = _settings(llm, model)
+    inputs.check_duration(settings.duration_s if duration is None else duration)  # bad flags fail now,
+    inputs.check_aspect(aspect)  # not after the first brief is typed
+    inputs.check_style(style or settings.style)
+    inputs.check_seed(seed)
 
-    def make_it(brief: str) -> usecases.FilmResult:
+    def make_it(brief: str) -> FilmResult:
         request = _request(brief, None, duration, aspect, style, seed, True, settings)
-        return usecases.make_film(request, settings=settings, console=console, quiet=quiet)
+        return make_film(request, settings=settings, console=console, quiet=quiet)
 
-    def revise_it(run_id: str, text: str) -> usecases.FilmResult:
-        return revisions.revise_run(settings, run_id, text, console=console, quiet=quiet)
+    def revise_it(run_id: str, text: str) -> FilmResult:
+        return revise_run(settings, run_id, text, console=console, quiet=quiet)
 
     def diff_it(run_id: str, a: int, b: int) -> list[str]:
-        return revisions.diff_versions(settings, run_id, a, b)
+        return diff_versions(settings, run_id, a, b)
 
     raise typer.Exit(chat_loop(console, make_it, revise_it, diff_it))
 
@@ -329,6 +350,10 @@ def chat(
 @app.command()
 def schema() -> None:
     """Print the FilmPlan JSON Schema."""
+    import json
+
+    from film import FilmPlan
+
     sys.stdout.write(json.dumps(FilmPlan.model_json_schema(), indent=2, ensure_ascii=False) + "\n")
 
 

@@ -4,6 +4,7 @@ before any run is created or any file is written."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -14,14 +15,23 @@ from film import ASPECTS, BadInput, FilmPlan
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
+MAX_STYLE_CHARS = 200
+MAX_PATH_CHARS = 1000
+"""What the runs table keeps of an output folder's path."""
+MAX_SEED = 2**32 - 1
+
+
+def _bounded_text(field: str, text: str, limit: int, when_empty: str) -> str:
+    """`text` stripped, if it has something in it and at most `limit` characters."""
+    if not text.strip():
+        raise BadInput(field, text, when_empty)
+    if len(text) > limit:
+        raise BadInput(field, text, f"has {len(text)} characters; the limit is {limit}")
+    return text.strip()
 
 
 def check_brief(brief: str) -> str:
-    if not brief.strip():
-        raise BadInput("brief", brief, "is empty; describe the story you want filmed")
-    if len(brief) > MAX_BRIEF_CHARS:
-        raise BadInput("brief", brief, f"has {len(brief)} characters; the limit is {MAX_BRIEF_CHARS}")
-    return brief.strip()
+    return _bounded_text("brief", brief, MAX_BRIEF_CHARS, "is empty; describe the story you want filmed")
 
 
 def read_brief_file(path: Path) -> str:
@@ -47,7 +57,7 @@ def brief_from(brief: str | None, brief_file: Path | None) -> str:
 
 
 def check_duration(duration_s: float) -> float:
-    if not (MIN_DURATION_S <= duration_s <= MAX_DURATION_S):
+    if math.isnan(duration_s) or not (MIN_DURATION_S <= duration_s <= MAX_DURATION_S):
         raise BadInput(
             "duration", duration_s, f"must be between {MIN_DURATION_S:g} and {MAX_DURATION_S:g} seconds"
         )
@@ -60,8 +70,56 @@ def check_aspect(aspect: str) -> str:
     return aspect
 
 
+def check_style(style: str) -> str:
+    return _bounded_text("style", style, MAX_STYLE_CHARS, "is empty; name a look, e.g. noir")
+
+
+def check_seed(seed: int) -> int:
+    if not 0 <= seed <= MAX_SEED:
+        raise BadInput("seed", seed, f"must be between 0 and {MAX_SEED}")
+    return seed
+
+
+def check_engine(name: str) -> str:
+    """A known engine name, checked before a run row names it."""
+    from engine import ENGINES
+
+    if name not in ENGINES:
+        raise BadInput("engine", name, f"unknown engine; choose one of: {', '.join(ENGINES)}")
+    return name
+
+
+def out_file(out: str, default_name: str) -> Path:
+    """Where a command writes its one file: `out` itself, or `out/<default_name>` when `out` is
+    a folder (one that exists, or a path written with a trailing slash). The folder must be
+    writable. `out` is the text as typed: a Path would drop the trailing slash."""
+    if not out.strip():
+        raise BadInput("out", out, "is empty; give a file or a folder")
+    path = Path(out)
+    try:
+        folder = path.is_dir()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise BadInput("out", out, f"cannot be used ({exc.strerror or exc})") from exc
+    target = path / default_name if folder or out.endswith(("/", os.sep)) else path
+    check_out_dir(target.parent)
+    return target
+
+
+def existing_file(path: Path, field: str, what: str) -> Path:
+    """`path` if it is a readable file, else BadInput naming `field` (`what`: "audio file")."""
+    try:
+        found = path.is_file() and os.access(path, os.R_OK)
+    except OSError:
+        found = False
+    if not found:
+        raise BadInput(field, str(path), f"no such {what}")
+    return path
+
+
 def check_out_dir(out: Path) -> Path:
     """Make sure we can write there now, rather than failing after minutes of rendering."""
+    if len(os.fspath(out.resolve())) > MAX_PATH_CHARS:
+        raise BadInput("out", str(out), f"is longer than {MAX_PATH_CHARS} characters")
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".probe-", dir=out)

@@ -1,33 +1,27 @@
 """Use cases that start a run: make a film from a brief, write a plan, render a plan file,
-draw a contact sheet; and the read-only views of runs.
+draw a contact sheet.
+
+The graph, the LLM client and the engines are imported only once a run row exists and its
+first progress line is out, so `storyreel make` answers at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
-from agents import plan_brief, recaption
-from engine.previz.sheet import contact_sheet
-from film import BadInput, FilmPlan
-from film.files import write_atomic
-from storage import (
-    Run,
-    RunCreate,
-    create_run,
-    get_run,
-    latest_plan,
-    list_runs,
-    new_run_id,
-    open_database,
-    session_scope,
-)
 from studio import inputs
-from studio.runner import FilmResult, Review, remember_plan, shoot
 from studio.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from film import FilmPlan
+    from studio.runner import FilmResult, Review
+
+PLAN_FILE = "plan.json"
+SHEET_FILE = "sheet.png"
 
 
 @dataclass(frozen=True)
@@ -54,41 +48,57 @@ class FilmRequest:
         title_card: bool,
         settings: Settings,
     ) -> FilmRequest:
-        if seed < 0 or seed > 2**32 - 1:
-            raise BadInput("seed", seed, "must be between 0 and 4294967295")
         return cls(
             brief=inputs.brief_from(brief, brief_file),
             duration_s=inputs.check_duration(settings.duration_s if duration_s is None else duration_s),
             aspect=inputs.check_aspect(aspect),
-            style=style or settings.style,
-            seed=seed,
+            style=inputs.check_style(style or settings.style),
+            seed=inputs.check_seed(seed),
             title_card=title_card,
         )
 
-    def plan(self) -> FilmPlan:
-        return plan_brief(
-            self.brief,
-            duration_s=self.duration_s,
-            aspect=self.aspect,
-            style=self.style,
-            seed=self.seed,
+    def plan(self, settings: Settings | None = None, console: Console | None = None) -> FilmPlan:
+        """The plan for this request: the LLM planner when `settings` name an endpoint (falling
+        back to the heuristic with a warning line, as `make` does), else the heuristic planner."""
+        from agents.planner import HeuristicPlanner, PlanRequest
+
+        request = PlanRequest(
+            duration_s=self.duration_s, aspect=self.aspect, style=self.style, seed=self.seed,
             title_card=self.title_card,
-        )
+        )  # fmt: skip
+        config = settings.llm_config() if settings is not None else None
+        if config is None:
+            return HeuristicPlanner().plan(self.brief, request)
+        from agents import LLMClient, LLMPlanner, RunLedger
+        from studio.progress import show_warnings
+
+        ledger = RunLedger()
+        plan = LLMPlanner(LLMClient(config, ledger)).plan(self.brief, request)
+        if console is not None:
+            show_warnings(console, ledger.snapshot()["warnings"])
+        return plan
 
 
-def write_plan(request: FilmRequest, out_file: Path) -> Path:
-    """Plan only; the JSON is written atomically so an interrupted write leaves nothing."""
-    plan = request.plan()
-    inputs.check_out_dir(out_file.parent if str(out_file.parent) else Path("."))
-    return write_atomic(out_file, plan.model_dump_json(indent=2))
+def write_plan(request: FilmRequest, out: str, *, settings: Settings, console: Console | None = None) -> Path:
+    """Plan only; the JSON is written atomically so an interrupted write leaves nothing. A
+    folder as `out` means `out/plan.json`."""
+    from film.files import write_atomic
+
+    target = inputs.out_file(out, PLAN_FILE)
+    plan = request.plan(settings, console)
+    return write_atomic(target, plan.model_dump_json(indent=2))
 
 
-def previz_sheet(plan_file: Path, out_file: Path, *, columns: int = 4) -> Path:
-    """One mid-shot previz frame per shot in a grid, for reviewing blocking before rendering."""
+def previz_sheet(plan_file: Path, out: str, *, columns: int = 4) -> Path:
+    """One mid-shot previz frame per shot in a grid, for reviewing blocking before rendering.
+    A folder as `out` means `out/sheet.png`."""
+    from agents import recaption
+    from engine.previz.sheet import contact_sheet
+
     plan = inputs.load_plan(plan_file)
-    inputs.check_out_dir(out_file.parent if str(out_file.parent) else Path("."))
+    target = inputs.out_file(out, SHEET_FILE)
     specs = [recaption(plan, shot, engine="previz") for shot in plan.shots]
-    return contact_sheet(plan, specs, out_file, columns=columns)
+    return contact_sheet(plan, specs, target, columns=columns)
 
 
 def make_film(
@@ -145,8 +155,11 @@ def _start(
     quiet: bool,
     review: Review | None = None,
 ) -> FilmResult:
-    """Create the run row, then shoot version 1."""
-    engine_name = engine or settings.engine
+    """Create the run row, say so, then load the graph and shoot version 1."""
+    from storage import RunCreate, create_run, new_run_id, open_database, session_scope
+    from studio.progress import announce
+
+    engine_name = inputs.check_engine(engine or settings.engine)
     settings.home.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
@@ -161,22 +174,14 @@ def _start(
             ),
             run_id=run_id,
         )  # fmt: skip
+    if console is not None and not quiet:
+        announce(console, run_id, "planning" if "plan" not in state else "checking the plan")
+    from film import FilmPlan
+    from studio.runner import remember_plan, shoot
+
     if "plan" in state:
         remember_plan(db, run_id, FilmPlan.model_validate(state["plan"]))
     return shoot(
         settings=settings, db=db, run_id=run_id, version=1, state=state, out_dir=film_dir,
         engine_name=engine_name, console=console, quiet=quiet, review=review,
     )  # fmt: skip
-
-
-def recent_runs(settings: Settings, *, limit: int = 20) -> list[Run]:
-    db = open_database(settings.database)
-    with session_scope(db) as session:
-        return list_runs(session=session, limit=limit)
-
-
-def run_details(settings: Settings, run_id: str) -> tuple[Run, FilmPlan | None]:
-    db = open_database(settings.database)
-    with session_scope(db) as session:
-        run = get_run(session=session, run_id=run_id)
-        return run, latest_plan(session=session, run_id=run_id)

@@ -2,60 +2,42 @@
 
 Weights live in the HF cache or in `STORYREEL_DIFFUSION_MODELS_DIR/<name>` (also read from
 `STORYREEL_MODELS_DIR`); the engine only ever loads them with `local_files_only=True`, so
-`pull` is the one command that touches the network. This module also turns the environment
-into the engines' options (`diffusion_options()`, `comfyui_options()`), which keeps the engine
-free of environment reading.
+`pull` is the one command that touches the network. The engines' options come from the one
+Settings object (`diffusion_options()`, `comfyui_options()`), which keeps the engine free of
+environment reading. The model registry is imported inside the commands, so `storyreel --help`
+does not load it.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.console import Console
-from rich.table import Table
 
-from engine.comfyui import ComfyUIOptions
-from engine.diffusion import MODELS, DiffusionOptions, ModelCard, model_card
-from film import BadInput, RenderFailure
-from studio.errors import friendly
+from studio.errors import friendly, results
+
+if TYPE_CHECKING:
+    from engine.comfyui import ComfyUIOptions
+    from engine.diffusion import DiffusionOptions, ModelCard
 
 app = typer.Typer(help="Video model weights: list, pull, verify.", no_args_is_help=True, add_completion=False)
-out = Console()
-
-F = TypeVar("F", bound=Callable[..., Any])
-M = TypeVar("M", bound=BaseModel)
-
-
-def _options_from_env(cls: type[M], prefix: str, environ: Mapping[str, str]) -> M:
-    """`cls` filled from `<prefix><FIELD>` variables; a bad value is one BadInput line."""
-    values = {
-        name: environ[prefix + name.upper()] for name in cls.model_fields if prefix + name.upper() in environ
-    }
-    try:
-        return cls.model_validate(values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = prefix + str(err["loc"][0]).upper() if err["loc"] else prefix
-        raise BadInput(name, err.get("input"), err["msg"]) from None
 
 
 def diffusion_options(environ: Mapping[str, str] | None = None) -> DiffusionOptions:
     """DiffusionOptions from `STORYREEL_DIFFUSION_*` (e.g. `..._OFFLOAD=model`, `..._CACHE=first_block`)."""
-    env = dict(os.environ if environ is None else environ)
-    if "STORYREEL_MODELS_DIR" in env:
-        env.setdefault("STORYREEL_DIFFUSION_MODELS_DIR", env["STORYREEL_MODELS_DIR"])
-    return _options_from_env(DiffusionOptions, "STORYREEL_DIFFUSION_", env)
+    from studio.settings import load_settings
+
+    return load_settings(environ).diffusion
 
 
 def comfyui_options(environ: Mapping[str, str] | None = None) -> ComfyUIOptions:
     """ComfyUIOptions from `STORYREEL_COMFYUI_*` (e.g. `..._URL`, `..._WORKFLOW`, `..._MAPPING`)."""
-    return _options_from_env(ComfyUIOptions, "STORYREEL_COMFYUI_", os.environ if environ is None else environ)
+    from studio.settings import load_settings
+
+    return load_settings(environ).comfyui
 
 
 def local_folder(card: ModelCard, options: DiffusionOptions) -> Path | None:
@@ -79,6 +61,10 @@ def where(card: ModelCard, options: DiffusionOptions) -> str:
 @friendly
 def list_models() -> None:
     """Every model storyreel knows, its native size and frames, VRAM, and whether it is here."""
+    from rich.table import Table
+
+    from engine.diffusion import MODELS
+
     options = diffusion_options()
     table = Table("name", "family", "mode", "native", "frames@fps", "min VRAM", "weights", "hub id")
     for card in MODELS.values():
@@ -92,13 +78,16 @@ def list_models() -> None:
             where(card, options),
             card.hub_id,
         )
-    out.print(table)
+    results.print(table)
 
 
 @app.command("pull")
 @friendly
 def pull(name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")]) -> None:
     """Download a model's weights (into STORYREEL_DIFFUSION_MODELS_DIR/<name>, else the HF cache)."""
+    from engine.diffusion import model_card
+    from film import RenderFailure
+
     card = model_card(name)
     options = diffusion_options()
     folder = local_folder(card, options)
@@ -109,11 +98,13 @@ def pull(name: Annotated[str, typer.Argument(help="Model name from `storyreel mo
     except Exception as exc:  # offline, 401/404, disk full: all one line for the user
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RenderFailure(f"could not download {card.name} ({card.hub_id}): {reason[:200]}") from None
-    out.print(f"{card.name}: {path}")
+    results.print(f"{card.name}: {path}")
 
 
 def verify_files(card: ModelCard, options: DiffusionOptions) -> Path:
     """The model's folder with every component model_index.json names; RenderFailure otherwise."""
+    from film import RenderFailure
+
     folder = local_folder(card, options)
     if folder is None or not (folder / "model_index.json").is_file():
         from huggingface_hub import snapshot_download
@@ -148,6 +139,8 @@ def verify(
     ] = False,
 ) -> None:
     """Check a model's files are all here (and, with --load, that diffusers can load them)."""
+    from engine.diffusion import model_card
+
     card = model_card(name)
     options = diffusion_options()
     folder = verify_files(card, options)
@@ -155,4 +148,4 @@ def verify(
         from engine.diffusion.loading import load_pipeline
 
         load_pipeline(card, options)
-    out.print(f"{card.name}: ok ({folder})")
+    results.print(f"{card.name}: ok ({folder})")

@@ -1,16 +1,21 @@
 """Rich progress for a run: one bar per stage, one row per shot while it renders.
 
 Events arrive from render threads, so everything here goes through Rich's thread-safe Progress.
+Before the bars there is one plain line, `run <id> started: planning`, written as soon as the run
+row exists (before the graph and the engines are loaded); without a terminal it is also the only
+progress a pipe sees until the bars' final state.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,6 +27,17 @@ from rich.progress import (
 )
 
 STAGES = ("plan", "recaption", "render", "edit", "assemble")
+
+
+def announce(console: Console, run_id: str, stage: str) -> None:
+    """The first progress line of a run."""
+    console.print(f"[bold]run {run_id}[/] started: {stage}", highlight=False, soft_wrap=True)
+
+
+def show_warnings(console: Console, warnings: Iterable[str]) -> None:
+    """LLM fallbacks and critic notes, one yellow line each."""
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 class RunProgress:

@@ -1,28 +1,20 @@
 """The review gate and the chat loop: the plan is shown, the person approves it or types a
-revision, and the film is only shot once they are happy."""
+revision (the edit grammar offline; free text too when an LLM is configured), and the film is
+only shot once they are happy."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 
-from agents.reviser import HELP, revise
 from film import FilmPlan, StoryreelError
-from studio.runner import FilmResult, Review
+from studio.show import plan_table
 
-
-def plan_table(plan: FilmPlan) -> Table:
-    table = Table("#", "shot", "scene", "length", "camera", "who", "description", title=plan.title)
-    for n, shot in enumerate(plan.shots, 1):
-        who = ", ".join(plan.character(p.character_id).name for p in shot.performances)
-        table.add_row(
-            str(n), shot.id, shot.scene_id, f"{shot.frames / plan.fps:.2f}s", shot.camera.label(), who,
-            shot.description[:60],
-        )  # fmt: skip
-    return table
+if TYPE_CHECKING:
+    from studio.runner import FilmResult, Review, Reviser
 
 
 def read_line(console: Console, prompt: str) -> str | None:
@@ -35,7 +27,9 @@ def read_line(console: Console, prompt: str) -> str | None:
 def ask_review(console: Console) -> Review:
     """A Review that shows the plan and loops until approve (returns the plan), or quit/EOF."""
 
-    def review(plan: FilmPlan) -> FilmPlan | None:
+    def review(plan: FilmPlan, reviser: Reviser) -> FilmPlan | None:
+        from agents.reviser import HELP
+
         while True:
             console.print(plan_table(plan))
             answer = read_line(console, "[bold]approve[/] (y), type a revision, or quit (q): ")
@@ -44,7 +38,7 @@ def ask_review(console: Console) -> Review:
             if answer.lower() in {"", "y", "yes", "ok", "approve"}:
                 return plan
             try:
-                plan = revise(plan, answer)
+                plan = reviser(plan, answer)
             except StoryreelError as exc:
                 console.print(f"[red]{exc}[/]", highlight=False)
                 console.print(f"[dim]{HELP}[/]", highlight=False)

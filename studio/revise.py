@@ -6,8 +6,8 @@ changed are rendered (the take library has the rest), and every version keeps it
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,7 @@ from langgraph.types import Command
 from rich.console import Console
 from sqlalchemy import Engine
 
-from agents import LLMClient, RunLedger
-from agents.llm_reviser import LLMReviser
-from agents.reviser import revise
+from agents import RunLedger
 from film import BadInput, FilmPlan
 from storage import (
     Run,
@@ -31,66 +29,26 @@ from storage import (
     session_scope,
 )
 from studio.cut import cut_variant
-from studio.runner import FilmResult, Review, film_dir_for, shoot, thread_for
+from studio.runner import FilmResult, Review, Reviser, film_dir_for, note_reviser, shoot, thread_for
 from studio.settings import Settings
+from studio.status import check_idle
 
-ACTIVE = frozenset({"planning", "rendering", "assembling"})
 
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id still runs on this machine (a zombie counts as alive)."""
-    if not pid:
-        return False
+@contextmanager
+def reviser_for(settings: Settings, db: Engine, run_id: str) -> Iterator[Reviser]:
+    """`with reviser_for(...) as reviser:` the grammar, or free text with an LLM configured; the
+    LLM's token usage and warnings are added to the run on the way out."""
+    ledger = RunLedger()
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def resumable(run: Run) -> bool:
-    """Not done, and no live process is working on it: interrupted, failed, waiting for
-    review, or left 'running' by a process that died."""
-    if run.status == "done":
-        return False
-    return not (run.status in ACTIVE and pid_alive(run.pid))
-
-
-def shown_status(run: Run) -> str:
-    if run.status in ACTIVE and not pid_alive(run.pid):
-        return f"{run.status}, process gone (resumable)"
-    if run.status in {"interrupted", "failed", "reviewing"}:
-        return f"{run.status} (resumable)"
-    return run.status
-
-
-def _check_idle(run: Run) -> None:
-    if run.status in ACTIVE and pid_alive(run.pid):
-        raise BadInput("run", run.id, f"is still being made by process {run.pid}; wait or stop it first")
-
-
-def reviser_for(settings: Settings, db: Engine, run_id: str) -> Callable[[FilmPlan, str], FilmPlan]:
-    """The offline grammar, or with an LLM configured, free text (the grammar still applies it);
-    the LLM's token usage is added to the run."""
-    config = settings.llm_config()
-    if config is None:
-        return revise
-
-    def with_llm(plan: FilmPlan, note: str) -> FilmPlan:
-        ledger = RunLedger()
-        try:
-            return LLMReviser(LLMClient(config, ledger)).revise(plan, note)
-        finally:
-            used = ledger.snapshot()
+        yield note_reviser(settings, ledger)
+    finally:
+        used = ledger.snapshot()
+        if used["requests"] or used["warnings"]:
             with session_scope(db) as session:
                 add_run_usage(
                     session=session, run_id=run_id, prompt_tokens=used["prompt_tokens"],
                     completion_tokens=used["completion_tokens"], warnings=used["warnings"],
                 )  # fmt: skip
-
-    return with_llm
 
 
 def revise_run(
@@ -106,11 +64,12 @@ def revise_run(
     with session_scope(db) as session:
         run = get_run(session=session, run_id=run_id)
         latest = latest_plan_version(session=session, run_id=run_id)
-    _check_idle(run)
+    check_idle(run)
     if latest is None:
         raise BadInput("run", run_id, "has no plan yet; resume it first")
     plan = latest.film_plan()
-    revised = reviser_for(settings, db, run_id)(plan, instruction)
+    with reviser_for(settings, db, run_id) as reviser:
+        revised = reviser(plan, instruction)
     if revised == plan:
         raise BadInput("revision", instruction, "changes nothing in the plan")
     version = latest.version + 1
@@ -142,10 +101,11 @@ def resume_run(
         latest = latest_plan_version(session=session, run_id=run_id)
     if run.status == "done":
         raise BadInput("run", run_id, f"is already done ({run.film_path}); revise it instead")
-    _check_idle(run)
+    check_idle(run)
     version = latest.version if latest is not None else 1
     thread = (latest.thread_id if latest is not None else "") or run_id
-    state = _pending_input(settings, run, thread, latest.film_plan() if latest else None, review)
+    with reviser_for(settings, db, run_id) as reviser:
+        state = _pending_input(settings, run, thread, latest.film_plan() if latest else None, review, reviser)
     return shoot(
         settings=settings, db=db, run_id=run_id, version=version, state=state, thread_id=thread,
         out_dir=Path(run.out_dir), engine_name=run.engine, console=console, quiet=quiet, review=review,
@@ -153,7 +113,7 @@ def resume_run(
 
 
 def _pending_input(
-    settings: Settings, run: Run, thread: str, plan: FilmPlan | None, review: Review | None
+    settings: Settings, run: Run, thread: str, plan: FilmPlan | None, review: Review | None, reviser: Reviser
 ) -> dict[str, Any] | Command[Any] | None:
     """What to feed the graph: nothing (continue), the review answer, or the whole input when
     the process died before the first checkpoint."""
@@ -164,7 +124,7 @@ def _pending_input(
         snapshot = build_graph(checkpointer=saver).get_state(config)
     if snapshot.interrupts:
         shown = FilmPlan.model_validate(snapshot.interrupts[0].value["plan"])
-        approved = review(shown) if review else shown
+        approved = review(shown, reviser) if review else shown
         return None if approved is None else Command(resume=approved.model_dump(mode="json"))
     if snapshot.values and snapshot.next:
         return None

@@ -16,8 +16,10 @@ from langgraph.types import Command
 from rich.console import Console
 from sqlalchemy import Engine
 
-from agents import RunLedger, StudioContext, build_graph, llm_agents
+from agents import LLMClient, RunLedger, StudioContext, build_graph, llm_agents
 from agents.critic import Critic, CriticConfig
+from agents.llm_reviser import LLMReviser
+from agents.reviser import revise
 from engine import probe, renderer_for
 from engine.media import read_frames
 from film import FilmPlan, ProgressFn, Renderer, RenderSpec, StoryreelError, Take
@@ -30,14 +32,17 @@ from storage import (
     save_plan_version,
     session_scope,
     set_plan_film,
+    set_plan_takes,
     set_run_status,
 )
-from studio import models
-from studio.progress import RunProgress
+from studio.progress import RunProgress, show_warnings
 from studio.settings import Settings
 
-Review = Callable[[FilmPlan], FilmPlan | None]
-"""Shown the plan at the review gate; returns the plan to shoot (maybe revised), or None to stop."""
+Reviser = Callable[[FilmPlan, str], FilmPlan]
+"""Applies a person's revision note to a plan: the edit grammar, or free text with an LLM."""
+Review = Callable[[FilmPlan, Reviser], FilmPlan | None]
+"""Shown the plan at the review gate (and how to apply a note to it); returns the plan to shoot
+(maybe revised), or None to stop."""
 
 
 @dataclass
@@ -147,7 +152,7 @@ def shoot(
     context = StudioContext(
         **_agents(settings),
         renderer=ResumableRenderer(
-            renderer_for(engine_name, engine_options(engine_name)), settings.render_log
+            renderer_for(engine_name, settings.engine_options(engine_name)), settings.render_log
         ),
         control=renderer_for("previz") if settings.previz_control and engine_name != "previz" else None,
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
@@ -172,7 +177,7 @@ def shoot(
                 if asked is None:
                     break
                 plan = FilmPlan.model_validate(asked)
-                approved = review(plan) if review else None
+                approved = review(plan, note_reviser(settings, context.ledger)) if review else None
                 if approved is None:
                     _set_status(db, run_id, "reviewing", pid=None)
                     return FilmResult(run_id, version, None, plan, wall_s=time.perf_counter() - started)
@@ -193,8 +198,10 @@ def shoot(
         _keep_usage(db, run_id, context.ledger, console)
     film_path = Path(final["film_path"])
     plan = FilmPlan.model_validate(final["plan"])
+    takes = {take["shot_id"]: take["spec_hash"] for take in final.get("takes", [])}
     with session_scope(db) as session:
         set_plan_film(session=session, run_id=run_id, plan_hash=plan.spec_hash(), film_path=str(film_path))
+        set_plan_takes(session=session, run_id=run_id, plan_hash=plan.spec_hash(), takes=takes)
         set_run_status(session=session, run_id=run_id, status="done", film_path=str(film_path), pid=None)
     return FilmResult(
         run_id, version, film_path, plan, progress.rendered, progress.reused,
@@ -228,13 +235,13 @@ def _stream(
     return asked
 
 
-def engine_options(engine_name: str) -> Any:
-    """Each engine's own settings, read from its STORYREEL_DIFFUSION_* / STORYREEL_COMFYUI_* variables."""
-    if engine_name == "diffusion":
-        return models.diffusion_options()
-    if engine_name == "comfyui":
-        return models.comfyui_options()
-    return None
+def note_reviser(settings: Settings, ledger: RunLedger) -> Reviser:
+    """The offline edit grammar, or with an LLM configured, free text (translated into the
+    grammar, which still applies it); the LLM's usage goes into `ledger`."""
+    config = settings.llm_config()
+    if config is None:
+        return revise
+    return LLMReviser(LLMClient(config, ledger)).revise
 
 
 def _agents(settings: Settings) -> dict[str, Any]:
@@ -252,8 +259,7 @@ def _agents(settings: Settings) -> dict[str, Any]:
 def _keep_usage(db: Engine, run_id: str, ledger: RunLedger, console: Console) -> None:
     """Store the shoot's token usage and warnings on the run, and show the warnings."""
     used = ledger.snapshot()
-    for warning in used["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    show_warnings(console, used["warnings"])
     if used["requests"] or used["warnings"]:
         with session_scope(db) as session:
             add_run_usage(

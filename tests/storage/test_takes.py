@@ -139,3 +139,22 @@ def test_a_kill_between_store_and_record_loses_no_render(
     kept = library.keep(fresh)
     assert library.find(fresh.spec_hash) is not None and not Path(fresh.path).exists()
     assert Path(kept.path).read_bytes() == b"finished frames"
+
+
+def test_take_settings_are_kept_and_found(tmp_path: Path, engine: Engine, store: AssetStore) -> None:
+    """What made a take (engine, model, options) is stored with it, in its order, for `storyreel show`."""
+    library = StoredTakeLibrary(engine, store)
+    settings = {
+        "engine": "diffusion",
+        "model": "wan2.1-t2v-1.3b",
+        "steps": 30,
+        "guidance": 5.0,
+        "tiling": True,
+    }
+    kept = library.keep(make_take(tmp_path, "sh1", b"painted").model_copy(update={"settings": settings}))
+    found = library.find(kept.spec_hash)
+    assert found is not None and found.settings == settings
+    assert list(found.settings) == list(settings)
+    with session_scope(engine) as session:
+        record = find_take(session=session, spec_hash=kept.spec_hash)
+        assert record is not None and record.settings() == settings

@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
+FAST_LLM = {
+    "STORYREEL_LLM_MAX_RETRIES": "0",
+    "STORYREEL_LLM_MAX_REPAIRS": "0",
+    "STORYREEL_LLM_TIMEOUT_S": "20",
+}
+"""LLM settings for tests on the scripted server: one request per agent call, no retries."""
 
 
 @pytest.fixture
