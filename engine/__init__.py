@@ -1,14 +1,34 @@
-"""Engines render RenderSpecs into takes; the assembler cuts a Timeline into a film."""
+"""Engines render RenderSpecs into takes; the assembler cuts a Timeline into a film.
+
+Importing this package is light: the renderers, the assembler and ffmpeg helpers load on first
+use (PEP 562), so a command that only reads runs never pays for numpy, Pillow or pymunk.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.cutting.assemble import FfmpegAssembler
-from engine.media import MediaInfo, probe
-from engine.previz import PrevizRenderer
 from film import BadInput, Renderer
+
+if TYPE_CHECKING:
+    from engine.cutting.assemble import FfmpegAssembler
+    from engine.media import MediaInfo, probe
+    from engine.previz import PrevizRenderer
+
+_LAZY = {
+    "FfmpegAssembler": "engine.cutting.assemble",
+    "MediaInfo": "engine.media",
+    "probe": "engine.media",
+    "PrevizRenderer": "engine.previz",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
 
 
 def _diffusion(options: Any = None) -> Renderer:
@@ -25,11 +45,13 @@ def _comfyui(options: Any = None) -> Renderer:
 
 
 def _previz(options: Any = None) -> Renderer:
+    from engine.previz import PrevizRenderer
+
     return PrevizRenderer() if options is None else PrevizRenderer(**options)
 
 
 ENGINES: dict[str, Callable[..., Renderer]] = {
-    PrevizRenderer.engine: _previz,
+    "previz": _previz,
     "diffusion": _diffusion,
     "comfyui": _comfyui,
 }

@@ -171,6 +171,10 @@ def shoot(
     try:
         with checkpointer_scope(settings.database) as saver, progress:
             graph = build_graph(checkpointer=saver)
+            if state is None:  # resuming: say where the graph really stands, not "planning"
+                waiting = graph.get_state(config).next
+                if waiting:
+                    _set_status(db, run_id, "assembling" if "assemble" in waiting else "rendering")
             pending = state
             while True:
                 asked = _stream(graph, pending, config, context, db, run_id, stage_s)

@@ -5,26 +5,14 @@ Light on purpose (no graph, no engine): `storyreel runs` and `storyreel show` on
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
+
+from film.process import pid_alive
 
 if TYPE_CHECKING:
     from storage import Run
 
 ACTIVE = frozenset({"planning", "rendering", "assembling"})
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id still runs on this machine (a zombie counts as alive)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def resumable(run: Run) -> bool:

@@ -38,6 +38,7 @@ from engine.cutting.titles import render_title_card, title_frame
 from engine.media import H264_ARGS, MediaInfo, probe, run_ffmpeg
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
+from film.process import pid_alive
 
 __all__ = [
     "COMMENT",
@@ -83,18 +84,8 @@ def sweep_stale_work(out_dir: Path) -> None:
     a resumed run must not leave litter next to the film."""
     for old in out_dir.glob(f"{WORK_PREFIX}*"):
         pid = old.name.removeprefix(WORK_PREFIX).split("-", 1)[0]
-        if old.is_dir() and pid.isdigit() and not _alive(int(pid)):
+        if old.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _concat_line(path: Path) -> str:
