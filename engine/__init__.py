@@ -6,10 +6,10 @@ use (PEP 562), so a command that only reads runs never pays for numpy, Pillow or
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from engine.lazy import lazy_exports
 from film import BadInput, Renderer
 
 if TYPE_CHECKING:
@@ -25,10 +25,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 def _diffusion(options: Any = None) -> Renderer:

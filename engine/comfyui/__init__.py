@@ -4,10 +4,10 @@ client.py speaks HTTP (httpx), workflow.py finds, loads, fingerprints and fills 
 renderer.py queues a spec and turns the server's video into a take.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.comfyui.options import ComfyUIOptions
+from engine.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from engine.comfyui.renderer import ComfyUIRenderer
@@ -22,11 +22,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """The renderer and workflow code (httpx, numpy) load on first use; the options stay light."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'engine.comfyui' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = ["ComfyUIOptions", "ComfyUIRenderer", "Workflow", "WorkflowMapping", "load_workflow", "model_names"]

@@ -3,11 +3,11 @@
 Importing this package is light (no torch); torch and diffusers load on the first render.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.registry import MODELS, PRESETS, ModelCard, Preset, model_card
+from engine.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from engine.diffusion.renderer import DiffusionRenderer
@@ -16,11 +16,7 @@ if TYPE_CHECKING:
 _LAZY = {"DiffusionRenderer": "engine.diffusion.renderer", "last_frame_path": "engine.painted"}
 
 
-def __getattr__(name: str) -> Any:
-    """The renderer (numpy, Pillow, ffmpeg helpers) loads on first use; options and cards stay light."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'engine.diffusion' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
