@@ -1,14 +1,11 @@
-"""Kill points for the crash test, taken from the run's own progress rather than the clock.
+"""Kill points for the crash test, taken from the run's own events rather than the clock.
 
-A run moves through events: its plan is recorded, each take is rendered (one line in the render
-log) and recorded (one take row), then it assembles (status 'assembling', and the assembler's
-`.assemble-*` folder in the film folder). The test reads those events from the runs' database,
-the render log and the film folder (read-only) and SIGKILLs the process once the event it chose
-has happened, so where a kill lands depends on what the run has done, not on how fast the machine is.
-
-Run as `python -m tests.studio.killpoints <storyreel args>`, it is the real CLI that stops
-itself (SIGSTOP) at the commit that would store its run row: the INSERT has run, the commit
-has not, which is the one moment no outside observer can catch by polling.
+A run moves through events: its run row is committed, its plan is recorded, each take is rendered
+(one line in the render log) and recorded (one take row), then it assembles. Run as
+`python -m tests.studio.killpoints <storyreel args>` with `STORYREEL_STOP_AT=<kind>:<n>`, it is
+the real CLI that stops itself (SIGSTOP) the moment its n-th such event has happened in this
+process; the test waits for that stop with `waitpid(WUNTRACED)` and SIGKILLs it there. So where a
+kill lands is decided by what the run has done, never by how fast the machine is, and no one polls.
 """
 
 from __future__ import annotations
@@ -17,7 +14,8 @@ import os
 import random
 import signal
 import subprocess
-import time
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +25,20 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-Kind = Literal["planned", "rendered", "recorded", "assembling"]
-WAIT_BOUND_S = 240.0
-"""How long any one event may take to happen before the test fails; generous on purpose."""
-POLL_S = 0.01
+Kind = Literal["run-row", "planned", "rendered", "recorded", "assembling"]
+STOP_AT = "STORYREEL_STOP_AT"
+"""`<kind>:<n>`: stop at the n-th event of that kind in this process (n is 1 for the others)."""
 
 
 @dataclass(frozen=True)
 class Progress:
-    """What the run has done so far, as its database, render log and film folder tell it."""
+    """What the run has done so far, as its database and render log tell it."""
 
     database: bool = False
     """Whether the runs' tables could be read at all (before the first open they do not exist)."""
     planned: bool = False
     rendered: int = 0
     recorded: int = 0
-    assembling_pid: int | None = None
-    assembly_folders: frozenset[str] = frozenset()
     run_ids: tuple[str, ...] = ()
 
 
@@ -54,17 +49,22 @@ class KillPoint:
     kind: Kind
     take: int = 0
 
-    def reached(self, progress: Progress, pid: int, before: Progress) -> bool:
-        """Whether process `pid`, started at `before`, has got this far. Assembly counts only if
-        this process is doing it: by status, or by an assembly folder that is new since `before`
-        (a resume that picks up at the assembler does not set the status again)."""
+    def reached(self, progress: Progress) -> bool:
+        """Whether an earlier process already got this far (assembly is never left half-done
+        in a way the database shows, so it always lies ahead)."""
         if self.kind == "planned":
             return progress.planned
         if self.kind == "rendered":
             return progress.rendered >= self.take
         if self.kind == "recorded":
             return progress.recorded >= self.take
-        return progress.assembling_pid == pid or bool(progress.assembly_folders - before.assembly_folders)
+        return False
+
+    def stop_at(self, before: Progress) -> str:
+        """The `STORYREEL_STOP_AT` value for a process that starts at `before`: take counts are
+        the run's, so this process has `take - done` of them still to make."""
+        done = {"rendered": before.rendered, "recorded": before.recorded}.get(self.kind, 0)
+        return f"{self.kind}:{max(1, self.take - done)}"
 
     def __str__(self) -> str:
         return f"{self.kind} {self.take}" if self.take else self.kind
@@ -84,90 +84,137 @@ def choose_kill_points(takes: int, kills: int, seed: int) -> list[KillPoint]:
     return [sequence[0], *(sequence[i] for i in middle), sequence[-1]]
 
 
-def next_due(point: KillPoint, sequence: list[KillPoint], progress: Progress, pid: int) -> KillPoint:
-    """`point`, or the first later event not reached yet when the last kill landed past it, so
+def next_due(point: KillPoint, sequence: list[KillPoint], progress: Progress) -> KillPoint:
+    """`point`, or the first later event not reached yet when an earlier process got past it, so
     every process is killed only after it has made progress of its own."""
     at = sequence.index(point)
-    while sequence[at].reached(progress, pid, progress) and at + 1 < len(sequence):
+    while sequence[at].reached(progress) and at + 1 < len(sequence):
         at += 1
     return sequence[at]
 
 
 class RunWatch:
-    """Read-only view of the runs' database, the render log and the film folder."""
+    """Read-only view of the runs' database and the render log."""
 
-    def __init__(self, database_url: str, render_log: Path, film_dir: Path) -> None:
-        if database_url.startswith("sqlite:///"):  # read-only, so polling never creates the file
+    def __init__(self, database_url: str, render_log: Path) -> None:
+        if database_url.startswith("sqlite:///"):  # read-only, so looking never creates the file
             database_url = f"sqlite:///file:{database_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
         self.db: Engine = create_engine(database_url, poolclass=NullPool)
         self.render_log = render_log
-        self.film_dir = film_dir
 
     def progress(self) -> Progress:
         rendered = len(self.render_log.read_text().splitlines()) if self.render_log.exists() else 0
-        folders = frozenset(p.name for p in self.film_dir.glob(".assemble-*"))  # none if no folder yet
         try:
             with self.db.connect() as connection:
-                rows = connection.execute(text("SELECT id, status, pid FROM run ORDER BY created_at")).all()
+                runs = connection.execute(text("SELECT id FROM run ORDER BY created_at")).scalars().all()
                 plans = connection.execute(text("SELECT count(*) FROM plan_version")).scalar_one()
                 takes = connection.execute(text("SELECT count(*) FROM take_record")).scalar_one()
         except DBAPIError:  # no database or no tables yet: the run has done nothing
-            return Progress(rendered=rendered, assembly_folders=folders)
-        assembling = next((pid for _, status, pid in rows if status == "assembling"), None)
-        run_ids = tuple(run_id for run_id, _, _ in rows)
-        return Progress(True, plans > 0, rendered, takes, assembling, folders, run_ids)
+            return Progress(rendered=rendered)
+        return Progress(True, plans > 0, rendered, takes, tuple(runs))
 
     def close(self) -> None:
         self.db.dispose()
 
 
-def wait_for(what: str, happened: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
-    """Poll until `happened()`; fail naming the event if the process ends first or it never comes."""
-    deadline = time.monotonic() + WAIT_BOUND_S
-    while not happened():
-        if proc.poll() is not None:
-            _, err = proc.communicate()
-            raise AssertionError(f"the process ended (exit {proc.returncode}) before {what}:\n{err[-2000:]}")
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"no {what} within {WAIT_BOUND_S:.0f} s")
-        time.sleep(POLL_S)
+def start_cli(args: list[str], env: dict[str, str], cwd: Path, stop_at: str) -> subprocess.Popen[str]:
+    """The real CLI (`storyreel <args>`), stopping itself at `stop_at` (`<kind>:<n>`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.studio.killpoints", *args], env={**env, STOP_AT: stop_at}, cwd=cwd,
+        text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
 
 
-def kill_at(point: KillPoint, watch: RunWatch, proc: subprocess.Popen[str], before: Progress) -> None:
-    """SIGKILL `proc` once the run has reached `point`; the kill must find it still running."""
-    wait_for(f"the run reached '{point}'", lambda: point.reached(watch.progress(), proc.pid, before), proc)
-    kill_now(proc, f"'{point}'")
+def wait_stopped(proc: subprocess.Popen[str], where: str) -> None:
+    """Block until `proc` stops itself at its stop point; fail naming the point if it ends first."""
+    _, status = os.waitpid(proc.pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(status):
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read() if proc.stderr else ""
+        raise AssertionError(f"the process ended (exit {proc.returncode}) before {where}:\n{err[-2000:]}")
 
 
-def kill_now(proc: subprocess.Popen[str], where: str) -> None:
+def kill_when_stopped(proc: subprocess.Popen[str], where: str) -> None:
+    """SIGKILL `proc` at the point where it stopped itself."""
+    wait_stopped(proc, where)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, f"the process finished before the kill at {where} landed"
+    assert proc.returncode == -signal.SIGKILL, f"the kill at {where} did not land"
 
 
-def stopped(pid: int) -> bool:
-    """Whether the process is stopped (state T in /proc), as `stop_before_the_run_commits` leaves it."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    return stat.rsplit(")", 1)[1].split()[0] in {"T", "t"}
+def _stop() -> None:
+    os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def stop_before_the_run_commits() -> None:
-    """Make this process SIGSTOP itself at the commit that follows its `INSERT INTO run`."""
+def _stop_at_commit(kind: str, happened: Callable[[], None]) -> None:
+    """Count the commits that stored a row of the kind's table: the run row stops at its commit
+    (the INSERT has run, the commit has not: the one moment no outside observer could catch),
+    plans and takes just after theirs, when the row is safely stored."""
+    from sqlalchemy.orm import Session
+
+    table = {"run-row": "RUN", "planned": "PLAN_VERSION", "recorded": "TAKE_RECORD"}[kind]
+    committing = threading.local()
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _seen(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO RUN "):
-            connection.info["inserted a run"] = True
+        if statement.lstrip().upper().startswith(f"INSERT INTO {table} "):
+            connection.info["inserted"] = True
 
     @event.listens_for(Engine, "commit")
-    def _stop(connection: Any) -> None:
-        if connection.info.pop("inserted a run", False):
-            os.kill(os.getpid(), signal.SIGSTOP)
+    def _commit(connection: Any) -> None:
+        if connection.info.pop("inserted", False):
+            if kind == "run-row":
+                happened()  # at the commit: the INSERT has run, the commit has not
+            else:
+                committing.stored = True
+
+    @event.listens_for(Session, "after_commit")
+    def _committed(session: Any) -> None:
+        if getattr(committing, "stored", False):
+            committing.stored = False
+            happened()
+
+
+def stop_at(spec: str) -> None:
+    """Make this process SIGSTOP itself at the event `spec` (`<kind>:<n>`) names."""
+    kind, _, count = spec.partition(":")
+    wanted, seen, lock = int(count or 1), [0], threading.Lock()
+
+    def happened() -> None:
+        with lock:
+            seen[0] += 1
+            if seen[0] == wanted:
+                _stop()
+
+    if kind == "rendered":
+        from studio.runner import ResumableRenderer
+
+        render = ResumableRenderer.render
+
+        def rendered(self: ResumableRenderer, spec: Any, dest: Path, progress: Any = None) -> Any:
+            fresh = not Path(dest).exists()  # a take a killed process left whole is not a render
+            take = render(self, spec, dest, progress)
+            if fresh:
+                happened()  # after its render-log line
+            return take
+
+        ResumableRenderer.render = rendered  # type: ignore[method-assign]
+    elif kind == "assembling":
+        from engine.cutting.assemble import FfmpegAssembler
+
+        pieces = FfmpegAssembler._render
+
+        def assembling(self: FfmpegAssembler, *args: Any) -> Any:
+            happened()  # inside the assembly's work folder, before any piece is cut
+            return pieces(self, *args)
+
+        FfmpegAssembler._render = assembling  # type: ignore[method-assign,assignment]
+    else:
+        _stop_at_commit(kind, happened)
 
 
 if __name__ == "__main__":
-    stop_before_the_run_commits()
+    stop_at(os.environ[STOP_AT])
     from studio.cli import app
 
     app(prog_name="storyreel")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from engine import probe
 from tests.studio.conftest import Cli
+from tests.studio.killpoints import start_cli, wait_stopped
 
 
 def _assert_one_line_error(done: subprocess.CompletedProcess[str], field: str, value: str) -> None:
@@ -74,32 +73,22 @@ def test_malformed_plan_file(cli: Cli, tmp_path: Path, content: str, why: str) -
 
 
 def test_ctrl_c_leaves_no_partial_file(studio_env: dict[str, str], tmp_path: Path) -> None:
+    """Ctrl-C in the middle of the render stage (the make stops itself after its first take, so
+    the other shots are still to render), delivered as the process goes on."""
     out = tmp_path / "o"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "studio",
-            "make",
-            "A long walk through the city at night. " * 8,
-            "--duration",
-            "40",
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        env=studio_env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    work = Path(studio_env["STORYREEL_HOME"]) / "work"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(work.rglob("*.part*")):
-        time.sleep(0.05)
-    time.sleep(0.3)
+    make = [
+        "make",
+        "A long walk through the city at night. " * 8,
+        "--duration",
+        "40",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    proc = start_cli(make, studio_env, tmp_path, "rendered:1")
+    wait_stopped(proc, "its first take")
     proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGCONT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err

@@ -15,14 +15,14 @@ from pathlib import Path
 from engine import probe
 from film import FilmPlan
 from tests.studio.killpoints import (
+    KillPoint,
+    Progress,
     RunWatch,
     choose_kill_points,
     event_sequence,
-    kill_at,
-    kill_now,
+    kill_when_stopped,
     next_due,
-    stopped,
-    wait_for,
+    start_cli,
 )
 
 TWELVE_BEATS = " ".join(
@@ -30,13 +30,6 @@ TWELVE_BEATS = " ".join(
 )
 KILLS = 10
 SEED = 20261124
-
-
-def _start(args: list[str], env: dict[str, str], cwd: Path, module: str = "studio") -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *args], env=env, cwd=cwd, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
 
 
 def _cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -89,15 +82,15 @@ def test_crash_and_resume(database_url: str, studio_env: dict[str, str], tmp_pat
     env = _crash_env(studio_env, database_url, tmp_path)
     home, out = Path(env["STORYREEL_HOME"]), tmp_path / "film"
     make = ["make", TWELVE_BEATS, "--duration", "28", "--aspect", "1:1", "--out", str(out), "--quiet"]
-    watch = RunWatch(database_url, tmp_path / "renders.log", out)
+    watch = RunWatch(database_url, tmp_path / "renders.log")
     sequence = event_sequence(12)
     landed: list[str] = []
     try:
         for planned in choose_kill_points(takes=12, kills=KILLS, seed=SEED):
             before = watch.progress()
-            proc = _start(["resume", before.run_ids[0], "--quiet"] if before.run_ids else make, env, tmp_path)
-            point = next_due(planned, sequence, before, proc.pid)
-            kill_at(point, watch, proc, before)
+            point = next_due(planned, sequence, before)
+            args = ["resume", before.run_ids[0], "--quiet"] if before.run_ids else make
+            kill_when_stopped(start_cli(args, env, tmp_path, point.stop_at(before)), f"'{point}'")
             landed.append(str(point))
             _nothing_partial(home, out)
             if len(landed) == 1:
@@ -128,11 +121,9 @@ def test_kill_before_the_run_row_leaves_nothing(
     env = _crash_env(studio_env, database_url, tmp_path)
     home, out = Path(env["STORYREEL_HOME"]), tmp_path / "film"
     make = ["make", "Mara waves at the sea. Theo smiles.", "--duration", "4", "--out", str(out), "--quiet"]
-    proc = _start(make, env, tmp_path, module="tests.studio.killpoints")
-    wait_for("the make stopped at its run row's commit", lambda: stopped(proc.pid), proc)
-    kill_now(proc, "the run row's commit")
+    kill_when_stopped(start_cli(make, env, tmp_path, KillPoint("run-row").stop_at(Progress())), "the run row")
 
-    watch = RunWatch(database_url, tmp_path / "renders.log", out)
+    watch = RunWatch(database_url, tmp_path / "renders.log")
     try:
         left = watch.progress()
     finally:
