@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from film.camera import Camera
 from film.hashing import stable_hash
 from film.media import MediaRef
-from film.physics import Physics
+from film.physics import Physics, Weather
 
 Aspect = Literal["16:9", "9:16", "1:1"]
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (854, 480), "9:16": (480, 854), "1:1": (640, 640)}
@@ -35,8 +35,12 @@ class TimeOfDay(StrEnum):
     night = "night"
 
 
+CharacterField = Literal["appearance", "build", "color"]
+
+
 class Character(BaseModel):
-    """A person in the film. `appearance` is what keeps them the same across shots."""
+    """A person in the film. `appearance` is what keeps them the same across shots; `defaults`
+    names the fields the brief did not give, so prompts leave them out instead of inventing."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -47,6 +51,9 @@ class Character(BaseModel):
     color: str = Field(default="#c0392b", pattern=r"^#[0-9a-fA-F]{6}$")
     build: Literal["slight", "average", "broad", "tall", "child"] = "average"
     reference_image: MediaRef | None = Field(default=None, description="a picture of them, for VACE")
+    defaults: tuple[CharacterField, ...] = Field(
+        default=(), description="fields filled with neutral defaults, not taken from the brief"
+    )
 
 
 class Performance(BaseModel):
@@ -68,7 +75,29 @@ class DialogueLine(BaseModel):
     text: str = Field(min_length=1, max_length=500)
 
 
+class Prop(BaseModel):
+    """A thing the brief names that the frame must show: a scene's set piece (lighthouse, boat,
+    kitchen table) or a shot's prop or light source (lamp, match flame, headlights). `kind` picks
+    its silhouette; `light` makes it light the frame, `sweeps` makes its beam sweep."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(default="", max_length=80, description="as the brief writes it")
+    light: bool = False
+    sweeps: bool = False
+
+
+def _unique_ids(kind: str, ids: list[str]) -> None:
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{kind} ids must be unique, got duplicates {dupes}")
+
+
 class Scene(BaseModel):
+    """A stretch of the story in one place and one time, with its own light and weather."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(min_length=1, max_length=40)
@@ -77,6 +106,14 @@ class Scene(BaseModel):
     time_of_day: TimeOfDay = TimeOfDay.day
     mood: str = Field(default="neutral", max_length=60)
     palette: str = Field(default="natural", max_length=60)
+    weather: Weather = Weather.clear
+    light: str = Field(default="", max_length=200, description="how the scene is lit, for prompts")
+    set_pieces: tuple[Prop, ...] = ()
+
+    @model_validator(mode="after")
+    def _pieces(self) -> Scene:
+        _unique_ids(f"scene {self.id} set piece", [p.id for p in self.set_pieces])
+        return self
 
 
 class Shot(BaseModel):
@@ -91,6 +128,15 @@ class Shot(BaseModel):
     physics: Physics = Physics()
     dialogue: tuple[DialogueLine, ...] = ()
     continuous_with_previous: bool = False
+    props: tuple[Prop, ...] = Field(default=(), description="props and light sources in frame")
+    coverage: str = Field(
+        default="", max_length=40, description="what the shot covers: establishing, reaction, insert..."
+    )
+
+    @model_validator(mode="after")
+    def _props(self) -> Shot:
+        _unique_ids(f"shot {self.id} prop", [p.id for p in self.props])
+        return self
 
 
 class FilmPlan(BaseModel):
@@ -110,17 +156,13 @@ class FilmPlan(BaseModel):
     characters: tuple[Character, ...] = ()
     scenes: tuple[Scene, ...] = Field(min_length=1)
     shots: tuple[Shot, ...] = Field(min_length=1)
+    notes: tuple[str, ...] = Field(default=(), description="the planner's warnings for the run")
 
     @model_validator(mode="after")
     def _consistent(self) -> FilmPlan:
-        for kind, ids in (
-            ("character", [c.id for c in self.characters]),
-            ("scene", [s.id for s in self.scenes]),
-            ("shot", [s.id for s in self.shots]),
-        ):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{kind} ids must be unique, got duplicates {dupes}")
+        _unique_ids("character", [c.id for c in self.characters])
+        _unique_ids("scene", [s.id for s in self.scenes])
+        _unique_ids("shot", [s.id for s in self.shots])
         scene_ids = {s.id for s in self.scenes}
         cast = {c.id for c in self.characters}
         for shot in self.shots:
