@@ -68,6 +68,16 @@ def physics_of(text: str, scene_text: str = "") -> Physics:
     return Physics(gravity=gravity, wind_ms=wind, weather=weather, medium=medium, events=motion_events(text))
 
 
+def physics_track(scenes: list[list[str]]) -> list[list[Physics]]:
+    """Physics of every beat of every scene, in story order; weather and medium may come from the
+    beat's whole scene, events only from the beat."""
+    out = []
+    for beats in scenes:
+        scene_text = " ".join(beats)
+        out.append([physics_of(text, scene_text) for text in beats])
+    return out
+
+
 def motion_events(text: str) -> tuple[MotionEvent, ...]:
     """One event per kind of motion named in the text, with the object nearest to its verb."""
     cleaned = NOT_A_FALL.sub(" ", text)

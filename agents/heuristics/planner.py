@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
-from agents.heuristics import grammar, lexicon, setting
-from agents.heuristics.beats import BriefDraft, SceneDraft, parse_brief, quotes
+from agents.heuristics import grammar, lexicon, props, setting
+from agents.heuristics.beats import BriefDraft, parse_brief, quotes
 from agents.heuristics.cast import find_cast
+from agents.heuristics.coverage import Unit, cover
+from agents.heuristics.dialogue import speak
 from agents.heuristics.language import STOPWORDS, detect_language
-from agents.heuristics.physics_words import physics_of, timed
+from agents.heuristics.physics_words import physics_track
 from agents.heuristics.text import alternation, clip, split_sentences, visible_length
 from agents.heuristics.verbs import EMOTIONS, MOVES, classify
-from film import (
-    ASPECTS,
-    BadInput,
-    Character,
-    DialogueLine,
-    FilmPlan,
-    Performance,
-    Scene,
-    Shot,
-    TimeOfDay,
-    timing,
-)
+from film import ASPECTS, BadInput, Character, FilmPlan, Physics, Prop, Shot, timing
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
@@ -47,17 +37,6 @@ def _pronouns() -> re.Pattern[str]:
 PRONOUNS = _pronouns()
 
 
-@dataclass
-class Unit:
-    """One or more merged beats that become one shot (or several coverage shots)."""
-
-    scene: int
-    text: str
-    dialogue: list[tuple[str | None, str]]
-    parenthetical: str
-    weight: float
-
-
 def plan_brief(
     brief: str,
     *,
@@ -75,15 +54,18 @@ def plan_brief(
     total = round(duration_s * fps)
     card = timing.title_card_frames(duration_s, fps, title_card)
     lo, hi = timing.shot_limits(fps, total - card)
-    units = _units(draft, limit=max(1, (total - card) // lo))
     texts = [b.text for s in draft.scenes for b in s.beats if not b.dialogue]
     cast = find_cast(texts, draft.cues)
-    scenes = _scenes(draft.scenes, language)
+    track = physics_track([[b.text for b in s.beats] for s in draft.scenes])
+    scenes = [
+        scene.model_copy(update={"set_pieces": props.set_pieces(" ".join(b.text for b in d.beats), language)})
+        for scene, d in zip(setting.scenes(draft.scenes, track, language), draft.scenes, strict=True)
+    ]
+    units = _units(draft, cast, track, language, limit=max(1, (total - card) // lo))
     frames = timing.split_frames([u.weight for u in units], total - card, lo)
     shots: list[Shot] = []
     prev_cast: list[str] = []
     prev_scene = -1
-    bodies = [" ".join(b.text for b in s.beats) for s in draft.scenes]
     for unit, unit_frames in zip(units, frames, strict=True):
         carried = prev_cast if unit.scene == prev_scene else []
         who = _who(unit, cast, carried, language)
@@ -101,7 +83,7 @@ def plan_brief(
             scene_index=unit.scene,
             opens_scene=unit.scene != prev_scene,
         )
-        shots.extend(_coverage(unit, beat, who, unit_frames, hi, fps, cast, shots, bodies[unit.scene]))
+        shots.extend(cover(unit, beat, who, unit_frames, hi, fps, shots))
         prev_cast, prev_scene = who or carried, unit.scene
     used = sorted({s.scene_id for s in shots}, key=lambda sid: int(sid[2:]))
     return FilmPlan(
@@ -141,8 +123,20 @@ def _check(brief: str, duration_s: float, aspect: str, style: str, seed: int, fp
         raise BadInput("style", style, "must be at most 200 characters")
 
 
-def _units(draft: BriefDraft, *, limit: int) -> list[Unit]:
+def _units(
+    draft: BriefDraft,
+    cast: list[tuple[Character, re.Pattern[str]]],
+    track: list[list[Physics]],
+    language: str,
+    *,
+    limit: int,
+) -> list[Unit]:
+    """Beats merged into at most `limit` units. Lines, physics and props are found per beat first,
+    so merging never moves a line to another speaker or a fall to another beat."""
     beats = [(i, b) for i, s in enumerate(draft.scenes) for b in s.beats]
+    lines = speak([b for _, b in beats], cast)
+    physics = [p for scene in track for p in scene]
+    found = [props.shot_props(b.text, language) for _, b in beats]
     weights = [float(max(visible_length(b.text), 12)) for _, b in beats]
     groups = timing.group_beats(weights, [i for i, _ in beats], limit)
     units = []
@@ -153,11 +147,34 @@ def _units(draft: BriefDraft, *, limit: int) -> list[Unit]:
                 scene=beats[group[0]][0],
                 text=clip(" ".join(b.text for b in parts), 1000),
                 dialogue=[line for b in parts for line in b.dialogue],
+                lines=[line for k in group for line in lines[k]],
+                physics=_merged([physics[k] for k in group]),
+                props=_union([found[k] for k in group]),
                 parenthetical=" ".join(b.parenthetical for b in parts if b.parenthetical),
                 weight=sum(weights[k] for k in group),
             )
         )
     return units
+
+
+def _merged(physics: list[Physics]) -> Physics:
+    """Merged beats keep the first beat's weather and medium and every beat's motion events."""
+    events = tuple(e for p in physics for e in p.events)[:3]
+    return physics[0].model_copy(update={"events": events})
+
+
+def _union(found: list[tuple[Prop, ...]]) -> tuple[Prop, ...]:
+    """Props of merged beats, each id once; a prop lit in any beat stays lit."""
+    by_id: dict[str, Prop] = {}
+    for prop in (p for props_ in found for p in props_):
+        seen = by_id.get(prop.id)
+        if seen is None:
+            by_id[prop.id] = prop
+        elif prop.light or prop.sweeps:
+            by_id[prop.id] = seen.model_copy(
+                update={"light": seen.light or prop.light, "sweeps": seen.sweeps or prop.sweeps}
+            )
+    return tuple(by_id.values())
 
 
 def _only_dialogue(unit: Unit) -> bool:
@@ -166,28 +183,6 @@ def _only_dialogue(unit: Unit) -> bool:
         and all(f"{s}: {t}" in unit.text for s, t in unit.dialogue)
         and len(unit.text) <= sum(len(f"{s}: {t}") + 1 for s, t in unit.dialogue)
     )
-
-
-def _scenes(drafts: list[SceneDraft], language: str) -> list[Scene]:
-    scenes: list[Scene] = []
-    tod, place = TimeOfDay.day, "exterior"
-    for i, draft in enumerate(drafts):
-        body = " ".join(b.text for b in draft.beats)
-        tod = setting.time_of_day(draft.time_hint, draft.heading, body) or tod
-        found = setting.location(f"{draft.location} {draft.heading}") or setting.location(body)
-        place = draft.location or found or place
-        mood = setting.mood(body)
-        scenes.append(
-            Scene(
-                id=f"sc{i + 1}",
-                heading=clip(draft.heading, 200),
-                location=clip(place, 200),
-                time_of_day=tod,
-                mood=mood,
-                palette=setting.palette(tod, mood),
-            )
-        )
-    return scenes
 
 
 def _who(
@@ -209,64 +204,6 @@ def _who(
     ):
         return list(carried)
     return who
-
-
-def _dialogue(
-    unit: Unit, cast: list[tuple[Character, re.Pattern[str]]], who: list[str]
-) -> list[DialogueLine]:
-    names = {c.id: c.name for c, _ in cast}
-    lines: list[tuple[str | None, str]] = list(unit.dialogue)
-    if not lines:
-        speaker = names.get(who[0]) if who else None
-        lines = [(speaker, q) for q in quotes(unit.text)]
-    out = []
-    for speaker, text in lines:
-        if speaker:
-            match = next((c.name for c, p in cast if p.fullmatch(speaker) or p.search(speaker)), None)
-            speaker = match or " ".join(w.capitalize() for w in speaker.split())
-        out.append(DialogueLine(speaker=clip(speaker, 60) if speaker else None, text=clip(text, 500)))
-    return out
-
-
-def _coverage(
-    unit: Unit,
-    beat: grammar.Beat,
-    who: list[str],
-    frames: int,
-    maximum: int,
-    fps: int,
-    cast: list[tuple[Character, re.Pattern[str]]],
-    shots: list[Shot],
-    scene_text: str,
-) -> list[Shot]:
-    """One unit as one shot, or as wide → medium → close coverage when it runs past the longest shot."""
-    parts = timing.coverage(frames, maximum)
-    lines = _dialogue(unit, cast, who)
-    physics = physics_of(unit.text, scene_text)
-    emotion = beat.emotion or "neutral"
-    performances = tuple(
-        Performance(character_id=cid, action=grammar.action_word(beat), emotion=emotion) for cid in who
-    )
-    out: list[Shot] = []
-    for k, part_frames in enumerate(parts):
-        prev = out[-1].camera if out else (shots[-1].camera if shots else None)
-        n = len(shots) + len(out)
-        share = lines[k * len(lines) // len(parts) : (k + 1) * len(lines) // len(parts)]
-        shot_physics = physics if k == 0 else physics.model_copy(update={"events": ()})
-        out.append(
-            Shot(
-                id=f"sh{n + 1:04d}",
-                scene_id=f"sc{unit.scene + 1}",
-                frames=part_frames,
-                description=unit.text or "(silence)",
-                performances=performances,
-                camera=grammar.camera_for(beat, k, len(parts), n, prev),
-                physics=timed(shot_physics, part_frames / fps),
-                dialogue=tuple(share),
-                continuous_with_previous=k > 0,
-            )
-        )
-    return out
 
 
 def _title(draft: BriefDraft, brief: str) -> str:

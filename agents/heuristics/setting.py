@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from agents.heuristics import lexicon
-from agents.heuristics.text import find_stem, has_stem
-from film import TimeOfDay
+from agents.heuristics.beats import SceneDraft
+from agents.heuristics.text import clip, find_stem, has_stem
+from film import Physics, Scene, TimeOfDay, Weather
 
 TIMES: Mapping[TimeOfDay, tuple[str, ...]] = {
     TimeOfDay(name): stems for name, stems in lexicon.classes("time_of_day")
@@ -62,3 +63,27 @@ def mood(text: str) -> str:
 def palette(tod: TimeOfDay, scene_mood: str) -> str:
     """Colour direction: mood wins when it is strong, otherwise the light of the hour."""
     return MOOD_PALETTES.get(scene_mood, PALETTES[tod])
+
+
+def scenes(drafts: list[SceneDraft], track: list[list[Physics]], language: str) -> list[Scene]:
+    """Each scene draft as a Scene: where, when, how it feels, and the weather its beats open on."""
+    scenes: list[Scene] = []
+    tod, place = TimeOfDay.day, "exterior"
+    for i, draft in enumerate(drafts):
+        body = " ".join(b.text for b in draft.beats)
+        tod = time_of_day(draft.time_hint, draft.heading, body) or tod
+        found = location(f"{draft.location} {draft.heading}") or location(body)
+        place = draft.location or found or place
+        feel = mood(body)
+        scenes.append(
+            Scene(
+                id=f"sc{i + 1}",
+                heading=clip(draft.heading, 200),
+                location=clip(place, 200),
+                time_of_day=tod,
+                mood=feel,
+                palette=palette(tod, feel),
+                weather=track[i][0].weather if track[i] else Weather.clear,
+            )
+        )
+    return scenes
