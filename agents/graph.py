@@ -33,6 +33,8 @@ def plan(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
         title_card=state.get("title_card", True),
     )
     film_plan = ctx.planner.plan(state.get("brief", ""), request)
+    for note in film_plan.notes:  # the planner's warnings (an unsupported language...) go on the run
+        ctx.ledger.warn(note)
     ctx.report(Event("plan", done=1, total=1, message=f"{len(film_plan.shots)} shots"))
     return {"plan": film_plan.model_dump(mode="json")}
 

@@ -66,16 +66,20 @@ class FilmRequest:
             duration_s=self.duration_s, aspect=self.aspect, style=self.style, seed=self.seed,
             title_card=self.title_card,
         )  # fmt: skip
-        config = settings.llm_config() if settings is not None else None
-        if config is None:
-            return HeuristicPlanner().plan(self.brief, request)
-        from agents import LLMClient, LLMPlanner, RunLedger
         from studio.progress import show_warnings
 
-        ledger = RunLedger()
-        plan = LLMPlanner(LLMClient(config, ledger)).plan(self.brief, request)
+        config = settings.llm_config() if settings is not None else None
+        if config is None:
+            plan = HeuristicPlanner().plan(self.brief, request)
+            warnings = list(plan.notes)
+        else:
+            from agents import LLMClient, LLMPlanner, RunLedger
+
+            ledger = RunLedger()
+            plan = LLMPlanner(LLMClient(config, ledger)).plan(self.brief, request)
+            warnings = [*ledger.snapshot()["warnings"], *plan.notes]
         if console is not None:
-            show_warnings(console, ledger.snapshot()["warnings"])
+            show_warnings(console, warnings)
         return plan
 
 
