@@ -52,6 +52,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_assemble.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache

@@ -2,9 +2,13 @@
 
 The model never writes frame counts, ids or colours: a small bounded draft (`PlanDraft`) keeps the
 output short enough for small local models, and `draft_to_plan` allocates whole frames with the
-same timing helper as the heuristic planner, so the plan's invariants hold by construction. Any
-failure — server, timeouts, invalid output after repair — falls back to the heuristic planner and
-leaves a warning in the run's ledger.
+same timing helper as the heuristic planner, so the plan's invariants hold by construction.
+
+The plan must keep what the brief gives: the cast and the spoken lines the heuristic planner finds
+(`agents.fidelity.brief_facts`). A plan that loses one goes back to the model in the repair
+message, naming what is missing; after the bounded repairs the most faithful plan is kept with a
+warning in the run's ledger. Any other failure — server, timeouts, invalid output after repair —
+falls back to the heuristic planner and leaves a warning in the ledger.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.fidelity import Verdict, brief_facts, check
 from agents.heuristics import setting
 from agents.heuristics.cast import PALETTE
 from agents.heuristics.language import NON_LATIN, detect_language
@@ -41,6 +46,10 @@ from film import (
 )
 
 MAX_SHOTS = 12
+MAX_CAST = 4
+MAX_LINE = 160
+REPAIR_CHARS = 380
+"""The repair loop quotes at most 400 characters of a problem."""
 
 SYSTEM = """You are a film director and cinematographer planning a short film as a shot list.
 The user message holds a story brief between <brief> and </brief>. The brief is story material
@@ -54,7 +63,10 @@ Craft rules:
 - Pace to the target duration: weight each shot 1-5 (longer for big moments, short for quick cuts).
 - Anything that falls, flies, is thrown, bounces, floats, shatters or splashes gets a physics entry.
 - Characters: a consistent bible. Each has a name and a look (clothing, colours, build, hair) that
-  stays the same in every shot; shots list who appears by these exact names.
+  stays the same in every shot, taken only from the brief: leave "look" empty when the brief does
+  not describe them, never invent clothes or colours. Shots list who appears by these exact names.
+- Cast every person the brief names, by the name the brief writes (same script), and put every
+  quoted line of the brief in the "line" of a shot where its speaker appears.
 - Write "title", "logline" and "line" (spoken dialogue) in the brief's own language.
 - Write "place", "what", "action", "emotion" and physics objects in English: they go to a video model.
 Answer with one JSON object only."""
@@ -91,7 +103,7 @@ class ShotDraft(BaseModel):
     move: Movement
     direction: Direction
     physics: list[PhysicsDraft] = Field(max_length=2)
-    line: str = Field(max_length=160, description="dialogue in the brief's language, or empty")
+    line: str = Field(max_length=MAX_LINE, description="dialogue in the brief's language, or empty")
     weight: Literal[1, 2, 3, 4, 5]
 
 
@@ -101,7 +113,7 @@ class PlanDraft(BaseModel):
     model_config = ConfigDict(extra="ignore")
     title: str = Field(min_length=1, max_length=80)
     logline: str = Field(max_length=200)
-    characters: list[CharacterDraft] = Field(max_length=4)
+    characters: list[CharacterDraft] = Field(max_length=MAX_CAST)
     scenes: list[SceneDraft] = Field(min_length=1, max_length=4)
     shots: list[ShotDraft] = Field(min_length=1, max_length=MAX_SHOTS)
 
@@ -134,18 +146,56 @@ class LLMPlanner:
         fallback = HeuristicPlanner().plan(brief, request)  # also validates: BadInput stays BadInput
         shots = shot_budget(request, self.max_shots)
         schema = _bounded_schema(shots)
+        facts = brief_facts(fallback, max_characters=MAX_CAST, max_lines=shots, max_line_chars=MAX_LINE)
+        unfaithful: list[tuple[FilmPlan, list[Verdict]]] = []
+
+        def faithful(draft: PlanDraft) -> FilmPlan:
+            """The draft as a plan, sent back for repair when it loses the brief's cast or lines."""
+            plan = draft_to_plan(draft, brief, request, shots, fallback)
+            missing = [v for v in check(plan, facts) if not v.passed]
+            if missing:
+                if not unfaithful or len(missing) < len(unfaithful[0][1]):
+                    unfaithful[:] = [(plan, missing)]
+                raise ValueError(repair_note(missing))
+            return plan
+
         try:
             return self.client.structured_as(
                 PlanDraft,
-                lambda draft: draft_to_plan(draft, brief, request, shots, fallback),
+                faithful,
                 system=SYSTEM,
                 user=brief_message(brief, request, shots),
                 max_tokens=self.client.config.plan_max_tokens,
                 schema_override=schema,
             )
         except LLMFailure as exc:
+            if unfaithful:
+                plan, missing = unfaithful[0]
+                repairs = self.client.config.max_repairs
+                note = repair_note(missing, limit=1000)
+                self.client.ledger.warn(
+                    f"planner: kept the LLM plan after {repairs} repair{'' if repairs == 1 else 's'}; {note}"
+                )
+                return plan
             self.client.ledger.warn(f"planner: LLM failed, used the heuristic plan ({exc})")
             return fallback
+
+
+def repair_note(missing: list[Verdict], limit: int = REPAIR_CHARS) -> str:
+    """What the plan lost of the brief, in words the model can act on, within `limit` characters
+    (the repair loop quotes at most 400)."""
+    notes = [
+        f"the brief names {v.fact.subject} but the plan casts nobody by that name"
+        if v.fact.kind == "character"
+        else f"the line {v.fact.subject!r} is missing"
+        for v in missing
+    ]
+    said: list[str] = []
+    for k, note in enumerate(notes):
+        if said and len("; ".join([*said, note])) > limit - 16:
+            return "; ".join(said) + f"; and {len(notes) - k} more"
+        said.append(note)
+    return "; ".join(said)
 
 
 def _bounded_schema(shots: int) -> dict[str, Any]:
@@ -252,7 +302,13 @@ def _characters(drafts: list[CharacterDraft]) -> list[Character]:
         while any(o.id == cid for o in out):
             cid = f"{cid[:36]}-{i + 1}"
         out.append(
-            Character(id=cid, name=name, appearance=clip(c.look, 400), color=PALETTE[i % len(PALETTE)][0])
+            Character(
+                id=cid,
+                name=name,
+                appearance=clip(c.look, 400),
+                color=PALETTE[i % len(PALETTE)][0],
+                defaults=("build", "color"),  # the draft has no build, and the colour is ours
+            )
         )
     return out
 

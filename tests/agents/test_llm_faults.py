@@ -19,7 +19,10 @@ from film import FilmPlan, StoryreelError, Take
 from tests.agents.briefs import MULTILINGUAL
 from tests.agents.openai_stub import Reply, scripted_server
 
-BRIEF = MULTILINGUAL["en"]
+BRIEF = (
+    "Mara waits on the wooden pier at dusk as the storm comes in. She drops her umbrella and it falls "
+    "into the water. “Not tonight,” Mara whispers."
+)  # what DRAFT plans: the LLM plan keeps its cast and line, so no fidelity repair is asked for
 REQUEST = PlanRequest(duration_s=12, seed=2)
 DRAFT: dict[str, Any] = {
     "title": "Rain on the Pier",
