@@ -122,30 +122,31 @@ def test_common_languages_and_files_must_agree(tmp_path: Path) -> None:
         lexicon.check_folder(folder, schema)
 
 
-INDONESIAN = """[stopwords]
-words = ["yang", "dan", "di", "ke", "itu", "ini", "dengan", "untuk", "dari", "tidak"]
+SWAHILI = """[stopwords]
+words = ["na", "ya", "wa", "kwa", "ni", "katika", "la", "za"]
 
 [places]
-market = ["pasar"]
+market = ["soko"]
 """
 PROBE = """import pathlib, sys
 import templates
 templates.ROOT = pathlib.Path(sys.argv[1])
 from agents.heuristics import detect_language, setting
-print(detect_language("Dia pergi ke pasar dengan ibu dan adik yang kecil itu."))
-print(setting.location("Dia pergi ke pasar."), setting.location("The market is loud."))  # no en word
+from agents.heuristics.language import is_supported
+print(detect_language("Alienda sokoni pamoja na mama yake na dada yake mdogo."), is_supported("sw"))
+print(setting.location("Alienda sokoni."), setting.location("The market is loud."))  # no en word
 """
 
 
 def test_a_new_language_and_a_new_place_are_pure_data(tmp_path: Path) -> None:
-    """Indonesian and a market, added as files only, are detected and found by unchanged code."""
+    """Swahili and a market, added as files only, are supported and found by unchanged code."""
     folder = tmp_path / "lexicons"
     shutil.copytree(FOLDER, folder)
     common = (folder / "common.toml").read_text(encoding="utf-8")
-    grown = common.replace('"hi"]', '"hi", "id"]').replace('"school"\n]', '"school", "market"\n]')
-    assert grown.count("market") == 1 and grown.count('"id"') == 1
+    grown = common.replace('"hi"]', '"hi", "sw"]').replace("places = [", 'places = [\n    "market",', 1)
+    assert grown.count('"market"') == 1 and grown.count('"sw"') == 1
     (folder / "common.toml").write_text(grown, encoding="utf-8")
-    (folder / "id.toml").write_text(INDONESIAN, encoding="utf-8")
+    (folder / "sw.toml").write_text(SWAHILI, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path)],
         capture_output=True,
@@ -154,7 +155,7 @@ def test_a_new_language_and_a_new_place_are_pure_data(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["id", "market", "None"]
+    assert done.stdout.split() == ["sw", "True", "market", "None"]
 
 
 def test_patterns_built_from_the_words_match_as_before() -> None:
