@@ -1,9 +1,11 @@
 """Reads a brief's form — prose, screenplay or markdown — into scenes of beats.
 
 A beat is one thing that happens (a sentence, a list item, a dialogue block); beats become shots
-later. Scenes come from sluglines, headings, paragraphs, or are cut by beat count, so the parser
-gives the same shape of result whatever language or form the brief is written in. Slugline,
-transition and title words come from the lexicons' [screenplay] tables.
+later. Scenes come from sluglines and headings, and follow the story: a beat whose opening moves to
+another time or place ("At dawn…", "Far below, on the sea…", "Meanwhile in the kitchen") starts a
+new scene (scene_cues.py); a paragraph break alone does not. A first line on its own without a
+sentence's end ("Harbor Roast — 30 s spot") is the brief's title. Slugline (`INT.`, `外景`,
+`○ 公園・昼`), transition and title words come from the lexicons' [screenplay] tables.
 """
 
 from __future__ import annotations
@@ -12,7 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from agents.heuristics import lexicon
-from agents.heuristics.text import alternation, normalise, split_sentences
+from agents.heuristics.language import detect_language
+from agents.heuristics.scene_cues import location, opening, time_of_day
+from agents.heuristics.text import QUOTES, alternation, normalise, quotes, split_sentences
+from film import TimeOfDay
+
+__all__ = ["QUOTES", "Beat", "BriefDraft", "SceneDraft", "cue_name", "parse_brief", "quotes", "strip_markup"]
 
 INTERIOR = tuple(w.upper() for w in lexicon.words("screenplay", "interior"))
 SLUG_WORDS = alternation(
@@ -23,6 +30,10 @@ SLUGLINE = re.compile(
     rf"^\s*(?:\d+[.)]?\s+)?(INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I/E|{SLUG_WORDS})(\.|:|\s)\s*(.*)$",
     re.IGNORECASE,
 )
+MARU_SLUG = re.compile(r"^\s*[○◯]\s*(\S.*)$")
+"""A Japanese screenplay's scene heading: ○ place・time."""
+SENTENCE_END = ".!?…。！？．:：;；"
+TITLE_CHARS = 100
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•·–]|\d{1,3}[.)])\s+(.+)$")
 CUE_EXTENSION = re.compile(
@@ -35,12 +46,9 @@ TRANSITION = re.compile(r"^(?:" + alternation(lexicon.words("screenplay", "trans
 TITLE_LINE = re.compile(
     r"^\s*(?:" + alternation(lexicon.words("screenplay", "title_labels")) + r")\s*[:：]\s*(.+)$", re.I
 )
-QUOTES = re.compile(
-    r"“([^”“]{1,400})”|\"([^\"]{1,400})\"|«\s*([^»]{1,400}?)\s*»|„([^“”]{1,400})[“”]"
-    r"|「([^」]{1,400})」|『([^』]{1,400})』|»([^«]{1,400})«"
-)
 MARKUP = re.compile(r"(\*\*|__|`|~~|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w))")
-IMPLICIT_SCENE_BEATS = 5
+QUOTE_END = re.compile(r"(?<=[.!?…。！？][\"”»」』])\s+(?=\w)")
+"""Where a quotation ends a sentence and the next begins."""
 
 
 @dataclass
@@ -61,6 +69,7 @@ class SceneDraft:
     time_hint: str = ""
     interior: bool | None = None
     explicit: bool = False
+    slugline: bool = False
     beats: list[Beat] = field(default_factory=list)
 
 
@@ -77,11 +86,6 @@ def strip_markup(line: str) -> str:
     return MARKUP.sub("", line).strip()
 
 
-def quotes(text: str) -> list[str]:
-    """Quoted speech in any of the common quote styles, in order."""
-    return [next(g for g in m.groups() if g).strip() for m in QUOTES.finditer(text)]
-
-
 def cue_name(line: str) -> str | None:
     """The speaker if `line` is a screenplay character cue ('MARIA (V.O.)'), else None."""
     name = CUE_EXTENSION.sub("", line.strip()).strip()
@@ -95,26 +99,44 @@ def cue_name(line: str) -> str | None:
     return name
 
 
-def parse_brief(brief: str) -> BriefDraft:
-    """Structure of the brief: title, form, scenes with beats, and screenplay cues in order."""
+def parse_brief(brief: str, language: str | None = None) -> BriefDraft:
+    """Structure of the brief: title, form, scenes with beats, and screenplay cues in order.
+    `language` picks the cue words; detected from the brief when not given."""
+    language = language or detect_language(brief)
     lines = normalise(brief).split("\n")
-    has_slug = any(_slugline(line) for line in lines)
+    has_slug = any(_slugline(line) or MARU_SLUG.match(line) for line in lines)
     headings = [(len(m.group(1)), strip_markup(m.group(2))) for m in map(HEADING.match, lines) if m]
     title = ""
     skip_first_heading = bool(headings) and headings[0][0] == 1 and len(headings) > 1
     if headings:
         title = headings[0][1]
     parser = _Parser(has_slug=has_slug, skip_first_heading=skip_first_heading)
+    if not headings and not has_slug and (first := _title_line(lines)) is not None:
+        parser.title, lines = strip_markup(lines[first]), lines[first + 1 :]
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         parser.feed(line, nxt)
     parser.flush()
     title = title or parser.title
     form = "screenplay" if has_slug or parser.cues else "list" if parser.list_items > 1 else "prose"
-    scenes = _split_implicit([s for s in parser.scenes if s.beats])
+    scenes = _follow_story([s for s in parser.scenes if s.beats], language)
     if not any(s.beats for s in scenes):  # punctuation or markup only: still one shot of it
         scenes = [SceneDraft(beats=[Beat(text=" ".join(brief.split())[:1000] or "…")])]
     return BriefDraft(title=title, form=form, scenes=scenes, cues=parser.cues)
+
+
+def _title_line(lines: list[str]) -> int | None:
+    """The index of a title line: the first line, alone in its paragraph, short, not a sentence
+    and not a list item, with more of the brief after it."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) < 2:
+        return None
+    first = filled[0]
+    line = strip_markup(lines[first]).strip()
+    alone = first + 1 < len(lines) and not lines[first + 1].strip()
+    if not alone or len(line) > TITLE_CHARS or LIST_ITEM.match(lines[first]) or cue_name(line):
+        return None
+    return None if line.rstrip("\"”»」』)）'’ ")[-1:] in SENTENCE_END else first
 
 
 def _slugline(line: str) -> re.Match[str] | None:
@@ -122,7 +144,8 @@ def _slugline(line: str) -> re.Match[str] | None:
     if not m or not m.group(3).strip():
         return None
     token = m.group(1)
-    return m if token.isupper() or m.group(2) == "." else None
+    uncased = token.upper() == token.lower()  # 外景, 内景: a script without capitals
+    return m if token.isupper() or uncased or m.group(2) == "." else None
 
 
 def _parse_slug(body: str) -> tuple[str, str]:
@@ -168,7 +191,15 @@ class _Parser:
             scene = self.scenes[-1]
             scene.heading, scene.location, scene.time_hint = line[:200], location, when
             scene.interior = m.group(1).upper().startswith(INTERIOR)
-            self.seen_slug = True
+            scene.slugline = self.seen_slug = True
+            return
+        if m := MARU_SLUG.match(line):
+            self._new_scene(explicit=True)
+            scene = self.scenes[-1]
+            parts = [p for p in re.split(r"\s*[・･—–-]\s*|\s+", m.group(1).strip()) if p]
+            scene.heading, scene.location = line[:200], " ".join(parts[:-1]) or m.group(1).strip()
+            scene.time_hint = parts[-1] if len(parts) > 1 else ""
+            scene.slugline = self.seen_slug = True
             return
         if m := HEADING.match(line):
             text = strip_markup(m.group(2))
@@ -248,28 +279,52 @@ class _Parser:
                 self.scenes.append(SceneDraft())
 
 
-def _split_implicit(scenes: list[SceneDraft]) -> list[SceneDraft]:
-    """Merge one-beat paragraphs and cut long unmarked scenes, so scenes have a few beats each."""
-    merged: list[SceneDraft] = []
-    for scene in scenes:
-        prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and not scene.explicit
-            and not prev.explicit
-            and (len(scene.beats) < 2 or len(prev.beats) < 2)
-            and len(prev.beats) + len(scene.beats) <= IMPLICIT_SCENE_BEATS
-        ):
-            prev.beats.extend(scene.beats)
-            continue
-        merged.append(scene)
+def _follow_story(scenes: list[SceneDraft], language: str) -> list[SceneDraft]:
+    """Scenes where the story moves to another time or place. A slugline's scene is the
+    screenplay's own and stays whole; paragraphs run on into one scene until a cue cuts it; a
+    scene cut at a cue counts as marked by the brief."""
     out: list[SceneDraft] = []
-    for scene in merged:
-        if scene.explicit or len(scene.beats) <= IMPLICIT_SCENE_BEATS + 2:
+    when: TimeOfDay | None = None
+    where: str | None = None
+    prose = False  # the last scene came from paragraphs, so the next paragraph runs on in it
+    for scene in scenes:
+        if scene.slugline:
             out.append(scene)
+            prose = False
             continue
-        chunks = -(-len(scene.beats) // IMPLICIT_SCENE_BEATS)
-        size = -(-len(scene.beats) // chunks)
-        for k in range(0, len(scene.beats), size):
-            out.append(SceneDraft(beats=scene.beats[k : k + size]))
+        runs_on, prose = prose and not scene.explicit, not scene.explicit
+        if runs_on:
+            current = out.pop()
+        else:
+            current = SceneDraft(scene.heading, scene.location, scene.time_hint, None, scene.explicit)
+            when = time_of_day(f"{scene.time_hint} {scene.heading}", language)
+            where = location(scene.heading, language)
+        for beat in (piece for b in scene.beats for piece in _at_cues(b, language)):
+            cue = opening(beat.text, language) if current.beats and not beat.dialogue else None
+            if cue is not None and (
+                cue.cut
+                or (cue.time is not None and when is not None and cue.time != when)
+                or (cue.place is not None and where is not None and cue.place != where)
+            ):
+                out.append(current)
+                current = SceneDraft(explicit=True)
+                when, where = cue.time or when, cue.place
+            current.beats.append(beat)
+            if not beat.dialogue:
+                when = when or time_of_day(beat.text, language)
+                where = where or location(beat.text, language)
+        out.append(current)
     return out or [SceneDraft()]
+
+
+def _at_cues(beat: Beat, language: str) -> list[Beat]:
+    """A beat split where a sentence that ends in a quotation is followed by a scene cue: the
+    sentence splitter keeps '"…out." Far below, Theo rows' together, the story does not."""
+    if beat.dialogue:
+        return [beat]
+    for m in QUOTE_END.finditer(beat.text):
+        rest = beat.text[m.end() :]
+        cue = opening(rest, language)
+        if cue.cut or cue.time is not None:
+            return [Beat(text=beat.text[: m.start()].strip()), *_at_cues(Beat(text=rest.strip()), language)]
+    return [beat]

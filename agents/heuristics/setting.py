@@ -1,21 +1,24 @@
-"""Where and when a scene happens, and how it feels: time of day, location, mood and palette
-from multilingual keywords (the lexicons' [time_of_day], [places] and [moods] tables), so the
-recaptioner can light and dress the set."""
+"""Where and when a scene happens, and how it feels and is lit: time of day, location, mood,
+palette, light and weather, so the recaptioner can light and dress the set.
+
+A scene's time of day is the one its slugline, heading or text names first (not one it puts in the
+past: "after the long night, dawn comes" is dawn), else the previous scene's. Its weather is the
+heaviest any of its beats has (physics_words.physics_track follows it beat by beat), and its light
+is a short phrase from the hour, the weather and the light sources the scene names.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from agents.heuristics import lexicon
 from agents.heuristics.beats import SceneDraft
-from agents.heuristics.text import clip, find_stem, has_stem
-from film import Physics, Scene, TimeOfDay, Weather
+from agents.heuristics.scene_cues import location, time_of_day
+from agents.heuristics.text import classes_for, clip, has_stem, unquoted
+from agents.heuristics.weather import RANK
+from film import Physics, Prop, Scene, TimeOfDay, Weather
 
-TIMES: Mapping[TimeOfDay, tuple[str, ...]] = {
-    TimeOfDay(name): stems for name, stems in lexicon.classes("time_of_day")
-}
-LOCATIONS: tuple[tuple[str, tuple[str, ...]], ...] = lexicon.classes("places")
-MOODS: tuple[tuple[str, tuple[str, ...]], ...] = lexicon.classes("moods")
+__all__ = ["location", "mood", "palette", "scene_light", "scenes", "time_of_day"]
+
 PALETTES: Mapping[TimeOfDay, str] = {
     TimeOfDay.dawn: "soft pink and pale gold",
     TimeOfDay.morning: "fresh pale gold and sky blue",
@@ -31,33 +34,33 @@ MOOD_PALETTES: Mapping[str, str] = {
     "romantic": "warm rose and honey",
     "epic": "high-contrast gold and slate",
 }
+CLEAR_LIGHT: Mapping[TimeOfDay, str] = {
+    TimeOfDay.dawn: "low pink dawn light",
+    TimeOfDay.morning: "fresh low morning sun",
+    TimeOfDay.day: "bright even daylight",
+    TimeOfDay.dusk: "warm amber dusk light",
+    TimeOfDay.night: "deep blue night, moonlit",
+}
+HOURS: Mapping[TimeOfDay, str] = {
+    TimeOfDay.dawn: "dawn",
+    TimeOfDay.morning: "morning",
+    TimeOfDay.day: "daylight",
+    TimeOfDay.dusk: "dusk",
+    TimeOfDay.night: "night",
+}
+WEATHER_LIGHT: Mapping[Weather, str] = {
+    Weather.storm: "storm-dark {hour}",
+    Weather.rain: "rain-grey {hour}",
+    Weather.snow: "cold snow-lit {hour}",
+    Weather.fog: "fog-softened {hour}",
+    Weather.dust: "dust-hazed {hour}",
+}
+"""How the weather changes the light of an hour ("storm-dark dusk")."""
+MAX_SOURCES = 2
 
 
-def time_of_day(*texts: str) -> TimeOfDay | None:
-    """First time-of-day word in the texts, checked in order (slugline before the action)."""
-    for text in texts:
-        best: tuple[int, TimeOfDay] | None = None
-        for tod, stems in TIMES.items():
-            m = find_stem(text, stems)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), tod)
-        if best:
-            return best[1]
-    return None
-
-
-def location(text: str) -> str | None:
-    """The kind of place named first in `text`, as an English set description."""
-    best: tuple[int, str] | None = None
-    for name, stems in LOCATIONS:
-        m = find_stem(text, stems)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), name)
-    return best[1] if best else None
-
-
-def mood(text: str) -> str:
-    return next((name for name, stems in MOODS if has_stem(text, stems)), "neutral")
+def mood(text: str, language: str | None = None) -> str:
+    return next((name for name, stems in classes_for("moods", language) if has_stem(text, stems)), "neutral")
 
 
 def palette(tod: TimeOfDay, scene_mood: str) -> str:
@@ -65,17 +68,46 @@ def palette(tod: TimeOfDay, scene_mood: str) -> str:
     return MOOD_PALETTES.get(scene_mood, PALETTES[tod])
 
 
+def scene_light(tod: TimeOfDay, weather: Weather, sources: Sequence[Prop] = ()) -> str:
+    """How a scene is lit, for prompts: "low pink dawn light", "storm-dark dusk, the glow of the lamp"."""
+    light = WEATHER_LIGHT[weather].format(hour=HOURS[tod]) if weather in WEATHER_LIGHT else CLEAR_LIGHT[tod]
+    kinds = list(dict.fromkeys(p.kind.replace("_", " ").replace("-", " ") for p in sources if p.light))
+    glow = [f"the glow of the {kind}" for kind in kinds[:MAX_SOURCES]]
+    return clip(", ".join([light, *glow]), 200)
+
+
+def scene_weather(beats: Sequence[Physics]) -> Weather:
+    """The heaviest weather any of a scene's beats has (a sudden shower makes a rainy scene);
+    clear when none has any."""
+    found = [p.weather for p in beats if p.weather is not Weather.clear]
+    return min(found, key=RANK.__getitem__) if found else Weather.clear
+
+
+def _light_sources(text: str, language: str) -> tuple[Prop, ...]:
+    """The lit props the scene names; props.py finds them (imported here, where it is needed, so
+    the props room's module may import the setting's words without a cycle)."""
+    from agents.heuristics import props
+
+    return tuple(p for p in props.shot_props(text, language) if p.light)
+
+
 def scenes(drafts: list[SceneDraft], track: list[list[Physics]], language: str) -> list[Scene]:
-    """Each scene draft as a Scene: where, when, how it feels, and the weather its beats open on."""
-    scenes: list[Scene] = []
+    """Each scene draft as a Scene: where, when, how it feels and is lit, and its weather."""
+    out: list[Scene] = []
     tod, place = TimeOfDay.day, "exterior"
     for i, draft in enumerate(drafts):
-        body = " ".join(b.text for b in draft.beats)
-        tod = time_of_day(draft.time_hint, draft.heading, body) or tod
-        found = location(f"{draft.location} {draft.heading}") or location(body)
+        body = unquoted(" ".join(b.text for b in draft.beats if not b.dialogue))
+        tod = (
+            time_of_day(draft.time_hint, language)
+            or time_of_day(draft.heading, language)
+            or time_of_day(body, language)
+            or tod
+        )
+        found = location(f"{draft.location} {draft.heading}", language) or location(body, language)
         place = draft.location or found or place
-        feel = mood(body)
-        scenes.append(
+        feel = mood(body, language)
+        weather = scene_weather(track[i] if i < len(track) else [])
+        out.append(
             Scene(
                 id=f"sc{i + 1}",
                 heading=clip(draft.heading, 200),
@@ -83,7 +115,8 @@ def scenes(drafts: list[SceneDraft], track: list[list[Physics]], language: str) 
                 time_of_day=tod,
                 mood=feel,
                 palette=palette(tod, feel),
-                weather=track[i][0].weather if track[i] else Weather.clear,
+                weather=weather,
+                light=scene_light(tod, weather, _light_sources(body, language)),
             )
         )
-    return scenes
+    return out

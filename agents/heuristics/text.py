@@ -1,5 +1,6 @@
 """Text primitives shared by the heuristics: sentence splitting that respects quotes in many
-scripts, keyword-stem matching that works with and without spaces between words, and slugs.
+scripts, keyword stems matched as whole words with their endings in every script (stems.py, the
+rule every room's lookups go through), and slugs.
 
 Kept free of film types so each heuristic module can lean on it without import cycles.
 """
@@ -8,10 +9,48 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from functools import lru_cache
 
 from agents.heuristics import lexicon
+from agents.heuristics.stems import (
+    CLAUSE,
+    NEVER,
+    alternation,
+    blank,
+    classes_for,
+    find_stem,
+    first_class,
+    has_stem,
+    is_spaced,
+    near,
+    stem_matches,
+    stem_pattern,
+    stems_for,
+)
+
+__all__ = [
+    "CLAUSE",
+    "NEVER",
+    "QUOTES",
+    "alternation",
+    "blank",
+    "classes_for",
+    "clip",
+    "find_stem",
+    "first_class",
+    "has_stem",
+    "is_spaced",
+    "near",
+    "normalise",
+    "quotes",
+    "slug",
+    "split_sentences",
+    "stem_matches",
+    "stem_pattern",
+    "stems_for",
+    "unquoted",
+    "visible_length",
+    "words",
+]
 
 # Paired quotes: opener -> closer. „“ (German) and »« (German/Danish) reuse characters that open
 # in other languages, so the splitter keeps a stack instead of a fixed table of closers.
@@ -25,16 +64,16 @@ QUOTE_PAIRS: dict[str, str] = {
     "‹": "›",
     '"': '"',
 }
+QUOTES = re.compile(  # speech in any of the common quote styles; group k holds the words
+    r"“([^”“]{1,400})”|\"([^\"]{1,400})\"|«\s*([^»]{1,400}?)\s*»|„([^“”]{1,400})[“”]"
+    r"|「([^」]{1,400})」|『([^』]{1,400})』|»([^«]{1,400})«"
+)
 # Terminators that end a sentence only before whitespace/end (Latin-like) or anywhere (CJK, Indic).
 SPACED_ENDS = ".!?…"
 UNSPACED_ENDS = "。！？．।॥؟۔።"
 CLOSERS = '"”»’)]」』›“'
 ABBREVIATIONS = frozenset(lexicon.words("sentences", "abbreviations"))
-# Letters of scripts that separate words with spaces; stems in these scripts match word prefixes.
-_SPACED_SCRIPT = re.compile(r"^[\sA-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0900-\u097F'’.-]+$")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-NEVER = "(?!)"
-"""A pattern that matches nothing: what a word list left empty in every language compiles to."""
 
 
 def normalise(text: str) -> str:
@@ -94,43 +133,20 @@ def _is_abbreviation(text: str, start: int, dot: int) -> bool:
     return last.lower() in ABBREVIATIONS or (len(last) == 1 and last.isupper())
 
 
+def quotes(text: str) -> list[str]:
+    """Quoted speech in any of the common quote styles, in order."""
+    return [next(g for g in m.groups() if g).strip() for m in QUOTES.finditer(text)]
+
+
+def unquoted(text: str) -> str:
+    """`text` with its quoted speech blanked (positions kept): what the narration itself says, so
+    "Not tonight," a character says, does not make the scene night."""
+    return QUOTES.sub(lambda m: " " * len(m.group()), text)
+
+
 def words(text: str) -> list[str]:
     """Word tokens (letters, digits, inner apostrophes and hyphens) in their original case."""
     return _WORD.findall(text)
-
-
-def is_spaced(stem: str) -> bool:
-    """True for stems in scripts that put spaces between words (match at a word start there)."""
-    return bool(_SPACED_SCRIPT.match(stem))
-
-
-@lru_cache(maxsize=512)
-def stem_pattern(stems: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled alternation: word-prefix matches for spaced scripts, substrings otherwise."""
-    spaced = sorted({s.lower() for s in stems if is_spaced(s)}, key=len, reverse=True)
-    unspaced = sorted({s.lower() for s in stems if not is_spaced(s)}, key=len, reverse=True)
-    parts = []
-    if spaced:
-        parts.append(r"(?<!\w)(?:" + "|".join(re.escape(s) for s in spaced) + ")")
-    if unspaced:
-        parts.append("(?:" + "|".join(re.escape(s) for s in unspaced) + ")")
-    return re.compile("|".join(parts)) if parts else None
-
-
-def alternation(words: Iterable[str]) -> str:
-    """Regex alternative of literal words, longest first so a longer word wins over its prefix;
-    NEVER when there are none (an empty alternative would match everywhere)."""
-    return "|".join(re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True)) or NEVER
-
-
-def find_stem(text: str, stems: Iterable[str]) -> re.Match[str] | None:
-    """First occurrence of any stem in `text` (case-insensitive), or None."""
-    pattern = stem_pattern(tuple(stems))
-    return pattern.search(text.lower()) if pattern else None
-
-
-def has_stem(text: str, stems: Iterable[str]) -> bool:
-    return find_stem(text, stems) is not None
 
 
 def slug(text: str) -> str:
