@@ -187,5 +187,7 @@ def _look(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:
     colour = dressed_colour(appearance)
     if colour is not None:
         update["color"] = colour
+    filled = {"appearance", "color"} if colour is not None else {"appearance"}
+    update["defaults"] = tuple(f for f in character.defaults if f not in filled)
     characters = tuple(c.model_copy(update=update) if c.id == character.id else c for c in plan.characters)
     return _rebuild(plan, characters=characters)
