@@ -1,10 +1,11 @@
 """Reframing a take to another aspect: a crop window that follows the characters.
 
 Where the previz wrote per-frame character boxes (Take.extras['boxes'], JSON:
-{"fps","width","height","frames":[{"frame":i,"boxes":{"id":[x0,y0,x1,y1]}}]}) the window is centred
-on the people in shot, smoothed forwards and backwards so it glides instead of jittering; without
-boxes it stays centre-weighted. The crop is the largest window of the target aspect inside the
-source, so reframing never upscales more than the delivery size asks for.
+{"fps","width","height","frames":[{"frame":i,"boxes":{"id":[x0,y0,x1,y1]},"props":{…},"set":{…}}]};
+engine/previz/renderer.py documents it) the window is centred on the people in shot ("boxes"),
+not on their props or set pieces, smoothed forwards and backwards so it glides instead of
+jittering; without boxes it stays centre-weighted. The crop is the largest window of the target
+aspect inside the source, so reframing never upscales more than the delivery size asks for.
 """
 
 from __future__ import annotations

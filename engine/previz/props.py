@@ -58,15 +58,19 @@ def draw_props(
     h: int,
     ink: int | None = None,
     ramps: list[tuple[tuple[float, float], tuple[float, float]]] | None = None,
+    dressed: frozenset[str] = frozenset(),
 ) -> None:
     """Bodies as shaded discs (fragments as shards), droplets as dots, slopes as wedges;
-    `ink` draws everything in one flat grey (the depth pass)."""
+    `ink` draws everything in one flat grey (the depth pass). Whole bodies named in `dressed`
+    are left out: the set dressing draws them as their prop's silhouette."""
     for top, foot in ramps or []:
         pts = [stage.to_base(*top), stage.to_base(*foot), stage.to_base(top[0], 0.0)]
         draw.polygon(
             [view.to_screen(x, y, w, h) for x, y in pts], fill=ink if ink is not None else (120, 96, 72)
         )
     for body in frame.bodies:
+        if body.name in dressed and not body.fragment:
+            continue
         bx, by = stage.to_base(body.x, body.y)
         x, y = view.to_screen(bx, by, w, h)
         r = max(1.0, body.radius * stage.px_per_m * view.zoom)

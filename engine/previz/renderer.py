@@ -5,9 +5,22 @@ crop (or resample, for zooms) that canvas, draw the figures, props, weather and 
 pipe the pixels to ffmpeg (see shot.py). That keeps a minute of previz well under a minute.
 
 With the control pass on (the default) every take also gets, next to `dest`, a depth video
-(`.depth.mp4`, near = bright, same frames as the picture) and the characters' screen boxes per
-frame (`.boxes.json`): what a diffusion engine needs to follow the previz's blocking, camera
-and physics.
+(`.depth.mp4`, near = bright, same frames as the picture) and the screen boxes per frame
+(`.boxes.json`): what a diffusion engine needs to follow the previz's blocking, camera, physics
+and set dressing. The boxes file is
+
+    {"fps": 24, "width": 854, "height": 480, "frames": [
+        {"frame": 0,
+         "boxes": {"mara": [x0, y0, x1, y1], ...},     # characters, by Character.id
+         "props": {"lantern": [x0, y0, x1, y1], ...},  # the shot's props and lights, by Prop.id
+         "set": {"lighthouse": [x0, y0, x1, y1], ...}}, # the scene's set pieces, by Prop.id
+        ...]}
+
+in whole pixels of the frame, clipped to it (0 <= x0 < x1 <= width, 0 <= y0 < y1 <= height);
+a thing wholly out of frame is left out of that frame. A prop is boxed where it is drawn: its
+silhouette, a small square around its host's lamp for a light mounted on a set piece (the
+lighthouse's lamp), and the whole visible wedge for a lit `beam`. Readers that know only
+"boxes" (cutting/reframe.py follows the characters) keep working.
 """
 
 from __future__ import annotations
@@ -75,7 +88,9 @@ class PrevizRenderer:
                     picture.put(drawn.rgb)
                     if depth is not None and drawn.depth_rgb is not None:
                         depth.put(drawn.depth_rgb)
-                        frames_boxes.append({"frame": i, "boxes": drawn.boxes})
+                        frames_boxes.append(
+                            {"frame": i, "boxes": drawn.boxes, "props": drawn.props, "set": drawn.set_pieces}
+                        )
                     if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
                         progress(i + 1, total)
             if self.control_pass:

@@ -71,6 +71,19 @@ FAR_KINDS = ("mountain", "hills", "space")
 """Set pieces that stand far off, on the far layer; the others are painted on the near one."""
 
 
+SUN_HIGH: dict[TimeOfDay, float] = {TimeOfDay.day: 0.42, TimeOfDay.morning: 0.3, TimeOfDay.night: 0.36}
+"""How far above the horizon the sun (or the moon, at night) stands, in frame heights; 0.1 else."""
+
+
+def sun_point(tod: TimeOfDay, width: int, height: int, horizon: float) -> tuple[float, float]:
+    """The base point the set hangs its sun or moon at; a plan's own sun hangs there too."""
+    return (0.78 * width, horizon - SUN_HIGH.get(tod, 0.1) * height - 0.07 * height)
+
+
+Dress = Callable[[ImageDraw.ImageDraw, int, int, str], None]
+"""Paints set pieces into a canvas: (draw, canvas left, canvas top, layer)."""
+
+
 def location_kinds(location: str) -> list[str]:
     """Which set pieces a location asks for; rooms and space are whole sets of their own."""
     text = location.lower()
@@ -110,8 +123,17 @@ class Canvas:
 class SetPainter:
     """Paints one scene's set for one shot into the base rectangle `bounds`."""
 
-    def __init__(self, scene: Scene, width: int, height: int, horizon: float) -> None:
+    def __init__(
+        self,
+        scene: Scene,
+        width: int,
+        height: int,
+        horizon: float,
+        dress: Dress | None = None,
+        sky: bool = True,
+    ) -> None:
         self.scene = scene
+        self.dress, self.sky = dress, sky
         self.w, self.h = width, height
         self.horizon = horizon
         self.palette = PALETTES[scene.time_of_day]
@@ -150,6 +172,8 @@ class SetPainter:
         for kind in kinds:
             if layer == "all" or (kind in FAR_KINDS) == (layer == "far"):
                 painters[kind]()
+        if self.dress is not None:
+            self.dress(self.draw, self.left, self.top, layer)
         if img.mode == "RGBA":
             alpha = img.getchannel("A")
             img = _tint(img.convert("RGB"), self.scene.palette)
@@ -187,15 +211,14 @@ class SetPainter:
         if pal.night or space:
             n = int((self.right - self.left) * max(0.0, self.horizon - self.top) / 900)
             xs = rng.uniform(self.left, self.right, n)
-            ys = rng.uniform(self.top, self.horizon - 0.08 * self.h, n)
+            ys = rng.uniform(self.top, max(self.top, self.horizon - 0.08 * self.h), n)
             for x, y in zip(xs, ys, strict=True):
                 u, v = self._xy(x, y)
                 self.draw.point((u, v), fill=(230, 230, 255) if rng.random() < 0.7 else (160, 160, 200))
+        if not self.sky:
+            return
         r = 0.07 * self.h
-        high = {TimeOfDay.day: 0.42, TimeOfDay.morning: 0.3, TimeOfDay.night: 0.36}.get(
-            self.scene.time_of_day, 0.1
-        )
-        cx, cy = self._xy(0.78 * self.w, self.horizon - high * self.h - r)
+        cx, cy = self._xy(*sun_point(self.scene.time_of_day, self.w, self.h, self.horizon))
         glow = _mix(pal.light, pal.sky_horizon, 0.6)
         self.draw.ellipse((cx - 1.6 * r, cy - 1.6 * r, cx + 1.6 * r, cy + 1.6 * r), fill=glow)
         self.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=pal.light)

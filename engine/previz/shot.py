@@ -8,14 +8,15 @@ single mid-shot frame, and the benchmark time drawing without encoding.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from engine.previz.camera import HORIZON, CameraMove, LayerView, View, set_bounds
 from engine.previz.card import ShotCard
-from engine.previz.figures import Box, Cast, Point
+from engine.previz.dressing import Dressing, corners
+from engine.previz.figures import Cast, Point
 from engine.previz.physics import SimFrame, Simulation
 from engine.previz.props import Stage, draw_props
 from engine.previz.scenery import Canvas, SetPainter, location_kinds
@@ -39,12 +40,15 @@ SUBJECT_DEPTH = 230
 
 @dataclass(frozen=True)
 class DrawnFrame:
-    """One finished frame: the picture, and (with the control pass) depth and figure boxes."""
+    """One finished frame: the picture, and (with the control pass) depth and the screen boxes
+    of the figures, the shot's props and the scene's set pieces, each by id."""
 
     rgb: np.ndarray
     depth: np.ndarray | None  # (h, w) grey, near = bright
     boxes: dict[str, list[int]]
     depth_rgb: np.ndarray | None = None  # the same grey as (h, w, 3), ready for the encoder
+    props: dict[str, list[int]] = field(default_factory=dict)
+    set_pieces: dict[str, list[int]] = field(default_factory=dict)
 
 
 def crop_set(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image:
@@ -99,11 +103,6 @@ def _apart(a: LayerView, b: LayerView) -> bool:
     return abs(a.dx - b.dx) > 0.5 or abs(a.dy - b.dy) > 0.5 or abs(a.zoom - b.zoom) > 1e-3
 
 
-def _corners(box: Box) -> list[Point]:
-    x0, y0, x1, y1 = box
-    return [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
-
-
 def _clip_box(points: list[Point], w: int, h: int) -> list[int] | None:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x0, y0 = max(0, math.floor(min(xs))), max(0, math.floor(min(ys)))
@@ -121,10 +120,14 @@ class ShotPainter:
         self.move = CameraMove(cam, spec.frames, w, h, spec.fps, spec.seed)
         self.views: list[View] = self.move.views()
         self.horizon = HORIZON[cam.angle] * h
-        painter, blur = (
-            SetPainter(spec.scene, w, h, self.horizon),
-            BACKGROUND_BLUR.get(cam.size, 0.0) * h / 480,
+        self.card = ShotCard(spec, w, h)
+        self.cast = Cast(spec.characters, spec.shot.performances, cam.size, w, h, self.horizon)
+        self.stage = Stage.for_cast(self.cast.figure_height, self.cast.feet_y, w, h)
+        self.dressing = Dressing(spec, self.views, self.horizon, self.cast, self.stage, self.card.top)
+        painter = SetPainter(
+            spec.scene, w, h, self.horizon, dress=self.dressing.paint, sky=not self.dressing.has_sky
         )
+        blur = BACKGROUND_BLUR.get(cam.size, 0.0) * h / 480
         # Two set layers only where they would part company (dolly, truck, crane, orbit) and the
         # location has a near layer at all; otherwise one canvas, as cheap as before.
         self.layered = location_kinds(spec.scene.location) != ["room"] and any(
@@ -140,9 +143,6 @@ class ShotPainter:
             self.canvas = painter.paint(set_bounds(self.views, w, h), blur)
         self.canvas = replace(self.canvas, image=grade(self.canvas.image))
         self.pixels = np.asarray(self.canvas.image)
-        self.cast = Cast(spec.characters, spec.shot.performances, cam.size, w, h, self.horizon)
-        self.stage = Stage.for_cast(self.cast.figure_height, self.cast.feet_y, w, h)
-        self.card = ShotCard(spec, w, h)
         self.weather = WeatherLayer(spec.shot.physics, w, h, spec.fps, spec.seed)
         self.sim = Simulation(
             spec.shot.physics,
@@ -189,11 +189,23 @@ class ShotPainter:
             frame = crop_set(self.canvas, self.pixels, view.set)
         labels = self.cast.draw(frame, view.cast, t, p)
         boxes = dict(self.cast.boxes)
-        draw_props(ImageDraw.Draw(frame), sim, self.stage, view.cast, self.w, self.h, ramps=self.sim.ramps)
+        self.dressing.draw(frame, view, sim=sim)
+        draw_props(
+            ImageDraw.Draw(frame),
+            sim,
+            self.stage,
+            view.cast,
+            self.w,
+            self.h,
+            ramps=self.sim.ramps,
+            dressed=self.dressing.bodies,
+        )
+        self.dressing.light(frame, view, i)
         depth: Image.Image | None = None
         if self.control:
             depth = self._depth_background(view)
             self.cast.draw(depth, view.cast, t, p, ink=SUBJECT_DEPTH)
+            self.dressing.draw(depth, view, ink=SUBJECT_DEPTH, sim=sim)
             draw_props(
                 ImageDraw.Draw(depth),
                 sim,
@@ -203,9 +215,13 @@ class ShotPainter:
                 self.h,
                 SUBJECT_DEPTH,
                 self.sim.ramps,
+                self.dressing.bodies,
             )
-        names = list(boxes)
-        points = [q for n in names for q in _corners(boxes[n])]
+        shown: list[tuple[str, str, list[Point]]] = [("boxes", n, corners(b)) for n, b in boxes.items()]
+        if self.control:
+            props, pieces = self.dressing.corners(view, i, sim)
+            shown += [("props", n, q) for n, q in props.items()] + [("set", n, q) for n, q in pieces.items()]
+        points = [q for _, _, pts in shown for q in pts]
         if view.roll_deg:
             anchors = [a for _, a in labels]
             frame, moved = roll(frame, anchors + points, view.roll_deg)
@@ -216,12 +232,21 @@ class ShotPainter:
         frame = self.weather.apply(frame, i, sim.particles)
         paste_tags(frame, labels, self.card.top)
         self.card.apply(frame)
-        out_boxes: dict[str, list[int]] = {}
+        out: dict[str, dict[str, list[int]]] = {"boxes": {}, "props": {}, "set": {}}
         if self.control:
-            for k, n in enumerate(names):
-                clipped = _clip_box(points[4 * k : 4 * k + 4], self.w, self.h)
+            k = 0
+            for where, n, pts in shown:
+                clipped = _clip_box(points[k : k + len(pts)], self.w, self.h)
+                k += len(pts)
                 if clipped is not None:
-                    out_boxes[n] = clipped
+                    out[where][n] = clipped
         if depth is None:
-            return DrawnFrame(np.asarray(frame), None, out_boxes)
-        return DrawnFrame(np.asarray(frame), np.asarray(depth), out_boxes, np.asarray(depth.convert("RGB")))
+            return DrawnFrame(np.asarray(frame), None, out["boxes"])
+        return DrawnFrame(
+            np.asarray(frame),
+            np.asarray(depth),
+            out["boxes"],
+            np.asarray(depth.convert("RGB")),
+            out["props"],
+            out["set"],
+        )
