@@ -2,9 +2,10 @@
 
 Wan follows a dense descriptive paragraph; LTX-Video a chronological one (what happens first, then
 next). Previz draws from the structured shot and ignores prose, so it keeps the heuristic prompt
-and costs no call. The camera, the character bible and the style are appended by code, verbatim —
-a model that paraphrases "red scarf" as "scarf" breaks continuity — and the heuristic negative
-prompt is kept.
+and costs no call. The camera, the character bible, the set pieces and props the plan lists and
+the style are appended by code, verbatim — a model that paraphrases "red scarf" as "scarf" breaks
+continuity, and one that drops the lamp loses the story — and the heuristic negative prompt is
+kept. Character fields the brief never gave (`Character.defaults`) are in no prompt.
 Any LLM failure leaves the heuristic spec in place and a warning in the run's ledger.
 """
 
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.llm import LLMClient, LLMFailure
-from agents.recaptioner import HeuristicRecaptioner, Recaptioner, _camera_words
+from agents.recaptioner import HeuristicRecaptioner, Recaptioner, _camera_words, character_words, things_words
 from film import FilmPlan, RenderSpec, Shot
 
 NO_LLM_ENGINES = frozenset({"previz"})
@@ -53,8 +54,8 @@ def engine_style(engine: str) -> str:
 
 
 def bible(plan: FilmPlan, shot: Shot) -> str:
-    """The cast of the shot with their appearance, verbatim from the plan."""
-    people = [f"{c.name}: {c.appearance}" if c.appearance else c.name for c in plan.cast_of(shot)]
+    """The cast of the shot with what the brief says they look like, verbatim from the plan."""
+    people = [f"{c.name}: {look}" if (look := character_words(c)) else c.name for c in plan.cast_of(shot)]
     return ("Characters: " + "; ".join(people) + ".") if people else ""
 
 
@@ -92,7 +93,8 @@ class LLMRecaptioner:
         paragraph = " ".join(answer.prompt.split())
         camera_words = _camera_words(shot.camera)
         camera = "" if camera_words.casefold() in paragraph.casefold() else f"Camera: {camera_words}."
-        tail = " ".join(part for part in (camera, bible(plan, shot), f"Style: {plan.style}.") if part)
+        things = things_words(plan.scene(shot.scene_id), shot)
+        tail = " ".join(part for part in (camera, bible(plan, shot), things, f"Style: {plan.style}.") if part)
         negative = ", ".join([base.negative_prompt, *avoid_terms(answer.avoid)])
         return base.model_copy(
             update={"prompt": f"{paragraph} {tail}"[:8000], "negative_prompt": negative[:2000]}

@@ -1,9 +1,12 @@
 """The recaptioner: one planned shot becomes one engine request (RenderSpec) with a rich prompt.
 
 Video models follow long, concrete prompts far better than a plot sentence, so the shot is
-expanded with the character bible (verbatim, for continuity), the set, the light, the camera in
-words, the performances, the physics and the style. The heuristic version is the default and the
-fallback for an LLM recaptioner behind the same `Recaptioner` protocol.
+expanded with the character bible (verbatim, for continuity), the set and its set pieces, the
+props and light sources in frame, the scene's light and weather, the coverage and the camera in
+words, the performances, the physics and the style. It writes only what the plan holds: a
+character field the brief never gave (`Character.defaults`) stays out of every prompt. The
+heuristic version is the default and the fallback for an LLM recaptioner behind the same
+`Recaptioner` protocol.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from film import (
     FilmPlan,
     Movement,
     Physics,
+    Prop,
     RenderSpec,
+    Scene,
     Shot,
     TimeOfDay,
     Weather,
@@ -37,8 +42,10 @@ LIGHT: dict[TimeOfDay, str] = {
     TimeOfDay.morning: "fresh clear morning light, gentle contrast",
     TimeOfDay.day: "bright natural daylight, crisp shadows",
     TimeOfDay.dusk: "warm amber backlight, deepening blue sky, long soft shadows",
-    TimeOfDay.night: "moonlight and practical lamps, deep shadows, pools of warm light",
+    TimeOfDay.night: "moonlight, deep blue shadows",
 }
+"""The hour's light, for a scene whose `light` the planner left empty; it names no light source
+the brief did not (a lamp is a prop, and lights the frame only when the plan says so)."""
 SIZE_WORDS: dict[str, str] = {
     "extreme-wide": "extreme wide establishing shot",
     "wide": "wide shot",
@@ -75,6 +82,45 @@ WEATHER_WORDS: dict[Weather, str] = {
     Weather.storm: "raging storm, driving rain, lightning flashes",
     Weather.clear: "",
 }
+STOPS = tuple('.!?…。！？」』”"»')
+"""Marks that end a description; a shot-list line without one gets a full stop."""
+CLEARED = "the weather has cleared, dry air"
+"""A shot whose physics is clear in a scene that is not: the weather ended during the scene."""
+COVERAGE_WORDS: dict[str, str] = {
+    "establishing": "Establishing shot: the whole place and where everyone stands in it.",
+    "master": "Master shot of the whole action.",
+    "reaction": "Reaction shot: {face} listening and reacting.",
+    "insert": "Insert shot: {thing} fills the frame.",
+    "over-the-shoulder": "Over-the-shoulder shot past {back}'s shoulder onto {face}.",
+    "cutaway": "Cutaway to the setting: {thing}.",
+    "close": "Close coverage of {face}.",
+    "wide": "Another angle on the action, wide.",
+    "medium": "Another angle on the action.",
+}
+"""The coverage kind in words; {face} faces the camera, {back} is the near shoulder (the last
+performance of an over-the-shoulder), {thing} the prop or set piece shown."""
+LIGHT_KINDS = frozenset(
+    {
+        "lamp",
+        "lantern",
+        "candle",
+        "torch",
+        "flashlight",
+        "headlights",
+        "match",
+        "lighthouse",
+        "beacon",
+        "fire",
+    }
+)
+"""Kinds that give light, so one the plan leaves unlit is written dark; other kinds ending in
+'lamp' or 'light' (street_lamp, spotlight) count too."""
+BUILD_WORDS: dict[str, str] = {
+    "slight": "slight build",
+    "broad": "broad build",
+    "tall": "tall",
+    "child": "a child",
+}
 
 
 class Recaptioner(Protocol):
@@ -109,12 +155,13 @@ def recaption(plan: FilmPlan, shot: Shot, *, engine: str, seed: int | None = Non
         part
         for part in (
             f"{plan.style.capitalize()} film shot.",
+            _coverage_words(plan, shot),
             f"{_camera_words(shot.camera)}.",
-            f"Setting: {scene.location}, {scene.time_of_day.value}; {scene.mood} mood; "
-            f"{scene.palette} palette; {LIGHT[scene.time_of_day]}.",
+            _setting_words(scene),
+            things_words(scene, shot),
             _cast_words(plan, shot),
-            f"Action: {shot.description}",
-            _physics_words(shot.physics),
+            f"Action: {shot.description}{'' if shot.description.endswith(STOPS) else '.'}",
+            _physics_words(shot.physics, scene.weather),
             _dialogue_words(shot),
             f"Style: {plan.style}, coherent anatomy, consistent characters, natural motion, film grain.",
         )
@@ -156,18 +203,73 @@ def _camera_words(camera: Camera) -> str:
     return f"{size.capitalize()} {ANGLE_WORDS[camera.angle.value]}, {move}, {camera.lens_mm:g}mm lens"
 
 
+def _coverage_words(plan: FilmPlan, shot: Shot) -> str:
+    words = COVERAGE_WORDS.get(shot.coverage)
+    if not words:
+        return ""
+    cast = plan.cast_of(shot)
+    things = [prop_words(p) for p in shot.props] if shot.coverage == "insert" else []
+    if shot.coverage == "cutaway":
+        things = [prop_words(p) for p in plan.scene(shot.scene_id).set_pieces]
+    return words.format(
+        face=cast[0].name if cast else "the subject",
+        back=cast[-1].name if len(cast) > 1 else "a listener",
+        thing=", ".join(things) or "the detail",
+    )
+
+
+def _setting_words(scene: Scene) -> str:
+    """Where and when, with the scene's own light and weather."""
+    weather = WEATHER_WORDS[scene.weather]
+    return (
+        f"Setting: {scene.location}, {scene.time_of_day.value}; {weather + '; ' if weather else ''}"
+        f"{scene.mood} mood; {scene.palette} palette; {scene.light or LIGHT[scene.time_of_day]}."
+    )
+
+
+def prop_words(prop: Prop) -> str:
+    """A prop as the brief names it, lit or dark, with its beam when it sweeps."""
+    name = prop.name or prop.kind.replace("_", " ")
+    if prop.sweeps:
+        return f"{name}, lit, its beam sweeping across the frame"
+    if prop.light:
+        return f"{name}, lit, casting light into the frame"
+    if prop.kind in LIGHT_KINDS or prop.kind.endswith(("lamp", "light", "lights")):
+        return f"{name}, unlit and dark"
+    return name
+
+
+def things_words(scene: Scene, shot: Shot) -> str:
+    """The scene's set pieces and the shot's props and light sources, as the plan lists them."""
+    pieces = "; ".join(prop_words(p) for p in scene.set_pieces)
+    props = "; ".join(prop_words(p) for p in shot.props)
+    return " ".join(part for part in (pieces and f"Set: {pieces}.", props and f"In frame: {props}.") if part)
+
+
+def character_words(who: Character) -> str:
+    """What the brief says a character looks like; fields it never gave stay out."""
+    parts = [] if "appearance" in who.defaults or not who.appearance else [who.appearance]
+    build = BUILD_WORDS.get(who.build)
+    if build and "build" not in who.defaults and who.build not in who.appearance.casefold():
+        parts.append(build)
+    return ", ".join(parts)
+
+
 def _cast_words(plan: FilmPlan, shot: Shot) -> str:
     parts = []
     for perf in shot.performances:
         who = plan.character(perf.character_id)
-        look = f" ({who.appearance})" if who.appearance else ""
+        look = character_words(who)
         feeling = "" if perf.emotion == "neutral" else f", {perf.emotion} expression"
-        parts.append(f"{who.name}{look} — {perf.action}{feeling}")
+        parts.append(f"{who.name}{f' ({look})' if look else ''} — {perf.action}{feeling}")
     return ("Characters: " + "; ".join(parts) + ".") if parts else ""
 
 
-def _physics_words(physics: Physics) -> str:
-    parts = [WEATHER_WORDS[physics.weather]] if WEATHER_WORDS[physics.weather] else []
+def _physics_words(physics: Physics, scene_weather: Weather = Weather.clear) -> str:
+    """Wind, medium and events; weather only where the shot's differs from its scene's."""
+    parts = []
+    if physics.weather is not scene_weather:
+        parts.append(WEATHER_WORDS[physics.weather] or CLEARED)
     if physics.wind_ms != (0.0, 0.0):
         parts.append(f"wind {abs(physics.wind_ms[0]):g} m/s moving hair, cloth and leaves")
     if physics.medium.value != "air":

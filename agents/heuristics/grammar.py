@@ -1,13 +1,14 @@
 """A simple film grammar: how big, from where and how the camera moves for each shot.
 
-Rules: each scene opens wide; coverage of a long beat goes wide → medium → close; the verb picks
-the move (travel → truck/pan, rise → tilt/crane up, approach → dolly in, leave → dolly out,
-fall → tilt down); emotion and dialogue go close; the same (size, movement) never plays twice in a row.
+Rules: each scene opens wide; the verb picks the move (travel → truck/pan, rise → tilt/crane up,
+approach → dolly in, leave → dolly out, fall → tilt down); emotion and dialogue go close; each kind
+of coverage keeps to its sizes (establishing wide, insert close on the prop, reaction close on the
+listener, over-the-shoulder medium); the same (size, movement) never plays twice in a row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agents.heuristics import lexicon
 from agents.heuristics.text import has_stem
@@ -28,6 +29,16 @@ ACTIONS: dict[str, str] = {
     "look": "look",
     "speak": "speak",
 }
+FRAMINGS: dict[str, tuple[tuple[ShotSize, ShotSize], Movement]] = {
+    "reaction": ((ShotSize.medium_close, ShotSize.close_up), Movement.static),
+    "insert": ((ShotSize.close_up, ShotSize.extreme_close_up), Movement.static),
+    "over-the-shoulder": ((ShotSize.medium, ShotSize.medium_close), Movement.static),
+    "cutaway": ((ShotSize.wide, ShotSize.medium_wide), Movement.pan),
+    "close": ((ShotSize.close_up, ShotSize.medium_close), Movement.dolly),
+    "wide": ((ShotSize.wide, ShotSize.medium_wide), Movement.pan),
+    "medium": ((ShotSize.medium, ShotSize.medium_wide), Movement.static),
+}
+"""Coverage that frames a person or a prop: its two sizes (the second breaks a repeat) and its move."""
 
 
 @dataclass(frozen=True)
@@ -51,12 +62,40 @@ def action_word(beat: Beat) -> str:
     return ACTIONS.get(beat.move, "stand")
 
 
-def camera_for(beat: Beat, part: int, parts: int, shot_index: int, prev: Camera | None) -> Camera:
-    """Camera for coverage part `part` of `parts` of a beat; `shot_index` counts shots in the film."""
+def camera_for(
+    beat: Beat, part: int, parts: int, shot_index: int, prev: Camera | None, kind: str = ""
+) -> Camera:
+    """Camera for coverage part `part` of `parts` of a beat; `shot_index` counts shots in the film.
+    `kind` is the coverage the part is (coverage.py's kinds); "" keeps wide → medium → close."""
+    if kind in FRAMINGS:
+        return _framed(beat, kind, shot_index, prev)
+    if kind == "establishing":
+        beat, part = replace(beat, opens_scene=True), 0
+    elif kind == "master":
+        beat, part = (beat if part == 0 else replace(beat, opens_scene=False)), 0
     size, movement, direction, speed = _wish(beat, part, shot_index)
     angle = _angle(beat, size)
     if prev is not None and (prev.size, prev.movement) == (size, movement):
         size, movement, direction = _vary(size, movement, direction, opening=beat.opens_scene and part == 0)
+    return Camera(
+        size=size, angle=angle, movement=movement, direction=direction, speed=speed, lens_mm=LENS_MM[size]
+    )
+
+
+def _framed(beat: Beat, kind: str, shot_index: int, prev: Camera | None) -> Camera:
+    """A person's or a prop's coverage: its size (the other one after a repeat), a slow move."""
+    sizes, movement = FRAMINGS[kind]
+    size = sizes[shot_index % 2] if kind in ("reaction", "insert") else sizes[0]
+    side = Direction.right if shot_index % 2 == 0 else Direction.left
+    direction = {Movement.dolly: Direction.in_, Movement.pan: side}.get(movement, Direction.none)
+    speed = 0.4 if movement is Movement.dolly else 0.5 if movement is Movement.pan else 1.0
+    if kind in ("wide", "medium"):
+        movement, direction, speed = _move(beat, side)
+    if prev is not None and (prev.size, prev.movement) == (size, movement):
+        size = sizes[1] if size is sizes[0] else sizes[0]
+    angle = _angle(beat, size) if kind in ("cutaway", "wide", "medium") else Angle.eye
+    if kind == "insert" and has_stem(beat.text, OVERHEAD_STEMS):
+        angle = Angle.overhead
     return Camera(
         size=size, angle=angle, movement=movement, direction=direction, speed=speed, lens_mm=LENS_MM[size]
     )

@@ -84,12 +84,13 @@ def test_emotional_beats_go_close() -> None:
     assert plan.shots[-1].performances[0].emotion == "sad"
 
 
-def test_long_beats_get_wide_medium_close_coverage() -> None:
+def test_long_beats_get_distinct_coverage() -> None:
     plan = plan_brief("Mara walks along the endless harbour.", duration_s=30, title_card=False)
-    sizes = [s.camera.size for s in plan.shots]
-    assert len(sizes) >= 4
-    assert sizes[1:3] == [ShotSize.medium, ShotSize.close_up]
-    assert all(s.continuous_with_previous for s in plan.shots[1:])
+    assert len(plan.shots) >= 4
+    assert [s.coverage for s in plan.shots[:2]] == ["establishing", "master"]
+    assert plan.shots[0].camera.size in WIDE
+    assert len({s.description for s in plan.shots}) == len(plan.shots)
+    assert not any(s.continuous_with_previous for s in plan.shots)
 
 
 @pytest.mark.parametrize(
