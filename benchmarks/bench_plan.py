@@ -46,9 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-ratio", type=float, default=None, help="exit 1 below this ratio")
     args = parser.parse_args(argv)
     briefs = sorted(
-        p
-        for p in args.briefs.glob("*.md")
-        if p.with_suffix(".toml").is_file() and (not args.names or p.stem in args.names)
+        p for p in args.briefs.glob("*.md") if p.stem != "README" and (not args.names or p.stem in args.names)
     )
     print(f"planner: {Path(agents.__file__).resolve().parents[1]}")
     passed = total = broken = 0

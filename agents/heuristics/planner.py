@@ -9,11 +9,11 @@ import re
 from agents.heuristics import grammar, lexicon, props, setting
 from agents.heuristics.beats import BriefDraft, parse_brief, quotes
 from agents.heuristics.cast import find_cast
-from agents.heuristics.coverage import Unit, cover
-from agents.heuristics.dialogue import speak
-from agents.heuristics.language import STOPWORDS, detect_language
+from agents.heuristics.coverage import Unit, cover, stage
+from agents.heuristics.dialogue import PRONOUNS, speak
+from agents.heuristics.language import STOPWORDS, detect_language, unsupported_note
 from agents.heuristics.physics_words import physics_track
-from agents.heuristics.text import alternation, clip, split_sentences, visible_length
+from agents.heuristics.text import clip, split_sentences, visible_length
 from agents.heuristics.verbs import EMOTIONS, MOVES, classify
 from film import ASPECTS, BadInput, Character, FilmPlan, Physics, Prop, Shot, timing
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
@@ -21,20 +21,6 @@ from film.plan import MAX_DURATION_S, MIN_DURATION_S
 MAX_BRIEF_CHARS = 20_000
 PRO_DROP = frozenset({"es", "it", "pt", "ar", "ja", "zh", "hi", "ko"})
 TRAILING_STOPWORDS = frozenset(lexicon.words("stopwords", "title_only")).union(*STOPWORDS.values())
-CASED = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
-"""Letters of scripts with capitals: a pronoun there must be a whole word ('he' is not in 'the')."""
-
-
-def _pronouns() -> re.Pattern[str]:
-    """Pronouns that carry the last shot's characters over: whole words in cased scripts, anywhere
-    in the others."""
-    pronouns = lexicon.words("function_words", "pronouns")
-    cased = alternation(p for p in pronouns if CASED.search(p))
-    uncased = alternation(p for p in pronouns if not CASED.search(p))
-    return re.compile(rf"(?<!\w)(?:{cased})(?!\w)|{uncased}", re.I)
-
-
-PRONOUNS = _pronouns()
 
 
 def plan_brief(
@@ -49,18 +35,21 @@ def plan_brief(
 ) -> FilmPlan:
     """Plan a film from a brief with no model: deterministic, any language, prose/screenplay/list."""
     _check(brief, duration_s, aspect, style, seed, fps)
-    draft = parse_brief(brief)
     language = detect_language(brief)
+    draft = parse_brief(brief, language)
     total = round(duration_s * fps)
     card = timing.title_card_frames(duration_s, fps, title_card)
     lo, hi = timing.shot_limits(fps, total - card)
     texts = [b.text for s in draft.scenes for b in s.beats if not b.dialogue]
-    cast = find_cast(texts, draft.cues)
-    track = physics_track([[b.text for b in s.beats] for s in draft.scenes])
+    cast = find_cast(texts, draft.cues, language)
+    track = physics_track(
+        [[b.text for b in s.beats] for s in draft.scenes], language, names=[c.name for c, _ in cast]
+    )
     scenes = [
         scene.model_copy(update={"set_pieces": props.set_pieces(" ".join(b.text for b in d.beats), language)})
         for scene, d in zip(setting.scenes(draft.scenes, track, language), draft.scenes, strict=True)
     ]
+    stages = [stage(s, d.beats, cast, language) for s, d in zip(scenes, draft.scenes, strict=True)]
     units = _units(draft, cast, track, language, limit=max(1, (total - card) // lo))
     frames = timing.split_frames([u.weight for u in units], total - card, lo)
     shots: list[Shot] = []
@@ -83,7 +72,7 @@ def plan_brief(
             scene_index=unit.scene,
             opens_scene=unit.scene != prev_scene,
         )
-        shots.extend(cover(unit, beat, who, unit_frames, hi, fps, shots))
+        shots.extend(cover(unit, beat, who, unit_frames, hi, fps, shots, stages[unit.scene]))
         prev_cast, prev_scene = who or carried, unit.scene
     used = sorted({s.scene_id for s in shots}, key=lambda sid: int(sid[2:]))
     return FilmPlan(
@@ -99,6 +88,7 @@ def plan_brief(
         characters=tuple(c for c, _ in cast),
         scenes=tuple(s for s in scenes if s.id in used),
         shots=tuple(shots),
+        notes=tuple(note for note in (unsupported_note(language),) if note),
     )
 
 
@@ -134,7 +124,7 @@ def _units(
     """Beats merged into at most `limit` units. Lines, physics and props are found per beat first,
     so merging never moves a line to another speaker or a fall to another beat."""
     beats = [(i, b) for i, s in enumerate(draft.scenes) for b in s.beats]
-    lines = speak([b for _, b in beats], cast)
+    lines = speak([b for _, b in beats], cast, language)
     physics = [p for scene in track for p in scene]
     found = [props.shot_props(b.text, language) for _, b in beats]
     weights = [float(max(visible_length(b.text), 12)) for _, b in beats]
@@ -158,9 +148,9 @@ def _units(
 
 
 def _merged(physics: list[Physics]) -> Physics:
-    """Merged beats keep the first beat's weather and medium and every beat's motion events."""
+    """Merged beats show the sky they end in (weather holds forward) and every beat's motion events."""
     events = tuple(e for p in physics for e in p.events)[:3]
-    return physics[0].model_copy(update={"events": events})
+    return physics[-1].model_copy(update={"events": events})
 
 
 def _union(found: list[tuple[Prop, ...]]) -> tuple[Prop, ...]:

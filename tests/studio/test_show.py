@@ -51,3 +51,17 @@ def test_show_of_an_offline_run_and_of_no_run(cli_env_run: tuple[dict[str, str],
         and missing.stderr.count("\n") == 1
         and "run='r-20260101-000000'" in missing.stderr
     )
+
+
+def test_a_brief_in_an_unsupported_language_makes_a_film_with_a_warning_on_the_run(
+    cli: Cli, tmp_path: Path
+) -> None:
+    brief = "Mvua inanyesha sokoni. Mama anauza samaki na watoto wanacheza karibu na bahari."
+    made = cli("make", brief, "--duration", "3", "--quiet", "--out", str(tmp_path / "f"))
+    assert made.returncode == 0, made.stderr
+    assert "warning: brief language 'sw' has no lexicon" in made.stderr
+    run_id = made.stderr.split("run ", 1)[1].split()[0]
+    shown = cli("show", run_id)
+    assert "warnings: 1" in shown.stdout and "brief language 'sw'" in shown.stdout, shown.stdout
+    planned = cli("plan", brief, "--duration", "3", "--out", str(tmp_path / "p"))
+    assert planned.returncode == 0 and "brief language 'sw'" in planned.stderr, planned.stderr
