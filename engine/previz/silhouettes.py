@@ -3,12 +3,12 @@
 
 Kinds (set pieces) lighthouse, boat, ship, house, street, table, stall, car, bus, train, truck,
 bridge, tree, palm, tower, church, castle, windmill, tent, hut, pier, rock, well, fountain, bench,
-fence, bed, sofa, shelf, counter, fireplace, temple, statue; (props) bucket, basket, umbrella,
-suitcase, crate, chair, cup, bag, oar, net, ladder, bicycle, phone, letter, guitar, flowers, bottle,
-ball, kite, balloon, key, book; (light
-sources) sun, moon, beam, headlights, streetlight, fire, flame, torch, spotlight; (lamps) lamp,
-lantern, candle, match; and `thing`, drawn for any kind the library does not know (an LLM plan
-may name one), so every prop a plan names is drawn and boxed.
+fence, bed, sofa, shelf, counter, fireplace, temple, statue, window, door; (props) bucket, basket,
+umbrella, suitcase, crate, chair, cup, bag, oar, net, ladder, bicycle, phone, letter, guitar, flowers,
+bottle, ball, kite, balloon, key, book, radio, clock, bowl, cart, barrel; (light sources) sun, moon,
+beam, headlights, streetlight, fire, flame, torch, spotlight; (lamps) lamp, lantern, candle, match;
+and `thing`, drawn for any kind the library does not know (an LLM plan may name one), so every prop
+a plan names is drawn and boxed.
 
 A kind is drawn into any box: the renderer sizes the box from `height_m` and `aspect` and the
 plane it stands on. Inks are the kind's own colours pulled toward the scene's shadow colour by

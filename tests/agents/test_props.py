@@ -140,6 +140,87 @@ def test_lights_are_lit_dark_or_sweeping_as_the_brief_says(
     assert _state(text, language, kind) == state
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "scene", "kinds"),
+    [
+        ("en", "At six o'clock the old clock strikes by the barrel.", [], ["clock", "barrel"]),
+        ("en", "They meet at six o’clock, next door, then play indoors and outdoors.", [], []),
+        (
+            "en",
+            "Light spills through the window; he pushes through the door with a bowl.",
+            ["window", "door"],
+            ["bowl"],
+        ),
+        (
+            "en",
+            "A cat on the windowsill; the radio on; a cart in the doorway.",
+            ["window", "door"],
+            ["radio", "cart"],
+        ),
+        (
+            "es",
+            "El barco entra en el puerto; Carmen abre la puerta junto a la ventana.",
+            ["boat", "door", "window"],
+            [],
+        ),
+        ("es", "Llena un tazón; la radio suena y el reloj marca las seis.", [], ["bowl", "radio", "clock"]),
+        ("pt", "Ele se porta bem; abre a porta e põe a tigela no carrinho.", ["door"], ["bowl", "cart"]),
+        ("fr", "Elle porte un bol vers la porte, près de la fenêtre.", ["door", "window"], ["bowl"]),
+        (
+            "fr",
+            "Une porte-fenêtre ; la charrette et le tonneau ; les lampions.",
+            ["window"],
+            ["cart", "barrel", "lantern"],
+        ),
+        ("de", "Um sieben Uhr steht sie rund um die Uhr am Fenster.", ["window"], []),
+        (
+            "de",
+            "Die alte Uhr tickt; das Radio spielt; er schiebt sein Lastenrad zum Fass.",
+            [],
+            ["clock", "radio", "bicycle", "barrel"],
+        ),
+        (
+            "it",
+            "Luca porta il secchio alla porta e la ciotola sotto la finestra.",
+            ["door", "window"],
+            ["bucket", "bowl"],
+        ),
+        ("it", "Un carro armato; un carretto con una botte tra gli ulivi.", ["tree"], ["cart", "barrel"]),
+        (
+            "id",
+            "Jam enam pagi. Lampu-lampu perahu menyala di dekat pintu dan jendela.",
+            ["boat", "door", "window"],
+            ["lamp"],
+        ),
+        (
+            "id",
+            "Ia membawa mangkuk ke gerobak; jam dinding berdetak di samping tong.",
+            [],
+            ["bowl", "cart", "clock", "barrel"],
+        ),
+        ("ja", "本当に日本の山本はベンチで本を読んでいる。", ["bench"], ["book"]),
+        (
+            "ja",
+            "窓を開け、ドアの前でラジオと時計と茶碗と樽と荷車を見る。",
+            ["window", "door"],
+            ["radio", "clock", "bowl", "barrel", "cart"],
+        ),
+        ("zh", "他在部门工作，专门去澳门。", [], []),
+        (
+            "zh",
+            "她推开门，端起一碗汤，窗外有手推车和酒桶，收音机和闹钟响了。",
+            ["door", "window"],
+            ["bowl", "cart", "barrel", "radio", "clock"],
+        ),
+    ],
+)
+def test_new_kinds_are_found_and_their_false_friends_are_not(
+    language: str, text: str, scene: list[str], kinds: list[str]
+) -> None:
+    assert [p.kind for p in set_pieces(text, language)] == scene
+    assert _kinds(text, language) == kinds
+
+
 def test_a_flame_lights_its_match_instead_of_standing_alone() -> None:
     found = shot_props("Mara strikes a match; the flame shivers, then catches.", "en")
     assert [(p.kind, p.light) for p in found] == [("match", True)]

@@ -82,6 +82,24 @@ def test_lamps_light_up_and_flames_only_burn_when_lit() -> None:
     assert np.asarray(dark)[flame_rows].sum() == 0
 
 
+def test_windows_and_doors_stand_on_the_set_and_household_things_are_held_or_grounded() -> None:
+    lib = library()
+    for kind in ("window", "door"):  # a wall piece standing on the floor line, room height
+        assert (lib[kind].place, lib[kind].aspect < 1.0, lib[kind].height_m >= 2.0) == ("ground", True, True)
+    assert {k: lib[k].place for k in ("radio", "clock", "bowl", "cart", "barrel")} == {
+        "radio": "hand",
+        "clock": "hand",
+        "bowl": "hand",
+        "cart": "ground",
+        "barrel": "ground",
+    }
+    night, day = (Image.new("RGB", (62, 100)) for _ in range(2))
+    draw_silhouette(ImageDraw.Draw(night), lib["window"], (0, 0, 61, 99), Look(night=True))
+    draw_silhouette(ImageDraw.Draw(day), lib["window"], (0, 0, 61, 99), Look())
+    pane = (slice(14, 30), slice(14, 26))  # the upper left pane
+    assert np.asarray(night)[pane].mean() != np.asarray(day)[pane].mean(), "its panes glow at night"
+
+
 @pytest.mark.parametrize(
     ("edit", "named"),
     [
