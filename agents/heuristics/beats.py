@@ -99,6 +99,18 @@ def cue_name(line: str) -> str | None:
     return name
 
 
+UNCASED_CUE = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,6}$")
+"""A Chinese, Japanese or Korean screenplay cue: the speaker's name alone on a line (no case
+to tell it by, so only inside a screenplay, and only before the speech)."""
+
+
+def uncased_cue(line: str) -> str | None:
+    """The speaker if `line` is a cue in a script without capitals ('李明', 'ユウタ（V.O.）')."""
+    name = CUE_EXTENSION.sub("", line.strip()).strip()
+    name = re.sub(r"\s*（[^）]{1,16}）$", "", name)
+    return name if UNCASED_CUE.match(name) else None
+
+
 def parse_brief(brief: str, language: str | None = None) -> BriefDraft:
     """Structure of the brief: title, form, scenes with beats, and screenplay cues in order.
     `language` picks the cue words; detected from the brief when not given."""
@@ -176,8 +188,8 @@ class _Parser:
         line = raw.strip()
         if self.speaker is not None:
             if line and not _slugline(line) and not HEADING.match(line):
-                if line.startswith("(") and line.endswith(")"):
-                    self.parenthetical = line.strip("() ")
+                if line.startswith(("(", "（")) and line.endswith((")", "）")):
+                    self.parenthetical = line.strip("()（） ")
                 else:
                     self.speech.append(strip_markup(line))
                 return
@@ -219,7 +231,7 @@ class _Parser:
         if self.has_slug and not self.seen_slug and not self.title and len(line) < 80:
             self.title = strip_markup(line).strip(" _*")
             return
-        name = cue_name(line)
+        name = cue_name(line) or (uncased_cue(line) if self.has_slug else None)
         if name and nxt.strip() and not _slugline(nxt) and not TRANSITION.match(nxt.strip()):
             self._end_paragraph(new_scene=False)
             self._start_speech(name)

@@ -51,13 +51,15 @@ class Beat:
     text: str
     scene_index: int
     opens_scene: bool
+    thing_moves: bool = False
+    """a simulated thing makes the motion ('a bucket falls'), so the figures do not fall with it"""
 
 
 def action_word(beat: Beat) -> str:
     """Canonical English action for a performance, so engines can pose figures in any language."""
     if beat.move == "travel" and has_stem(beat.text, RUN_STEMS):
         return "run"
-    if beat.move is None:
+    if beat.move is None or (beat.move == "fall" and beat.thing_moves):
         return "speak" if beat.dialogue else "stand"
     return ACTIONS.get(beat.move, "stand")
 

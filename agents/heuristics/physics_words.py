@@ -30,15 +30,6 @@ from agents.heuristics.text import (
 from agents.heuristics.weather import Sky
 from film import Gravity, Medium, MotionAction, MotionEvent, Physics, Weather
 
-DEFAULT_OBJECT: dict[MotionAction, str] = {
-    MotionAction.fall: "stone",
-    MotionAction.bounce: "ball",
-    MotionAction.roll: "barrel",
-    MotionAction.throw: "stone",
-    MotionAction.float: "leaf",
-    MotionAction.shatter: "glass",
-    MotionAction.splash: "stone",
-}
 MEDIA = frozenset({"water", "air", "sea", "vacuum"})
 """What things move through, never what moves."""
 MAX_EVENTS = 3
@@ -125,14 +116,17 @@ def _medium(text: str, language: str | None) -> tuple[Gravity, Medium] | None:
 
 def motion_events(text: str, language: str | None = None, last: str | None = None) -> tuple[MotionEvent, ...]:
     """One event per kind of motion named in the text, in the order named, each with its object;
-    `last` is the thing named before the text, for "it falls"."""
+    `last` is the thing named before the text, for "it falls". A motion with no thing named
+    ("Mara slips and falls") is the figure's own performance, not a simulated body."""
     unfigured = NOT_A_FALL.sub(lambda m: " " * len(m.group()), text)
     cleaned = blank(unfigured, stems_for("idioms", "motion", language))
     found: list[tuple[int, MotionEvent]] = []
     for action, stems in classes_for("motion", language):
         verb = next(stem_matches(cleaned, stems), None)
         if verb is not None:
-            obj = mover(cleaned, verb, language, last) or DEFAULT_OBJECT[MotionAction(action)]
+            obj = mover(cleaned, verb, language, last)
+            if obj is None:
+                continue
             found.append((verb.start(), _event(MotionAction(action), obj, cleaned, language)))
     found.sort(key=lambda pair: pair[0])
     return tuple(event for _, event in found[:MAX_EVENTS])

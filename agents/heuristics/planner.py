@@ -7,7 +7,7 @@ import math
 import re
 
 from agents.heuristics import grammar, lexicon, props, setting
-from agents.heuristics.beats import BriefDraft, parse_brief, quotes
+from agents.heuristics.beats import BriefDraft, SceneDraft, parse_brief, quotes
 from agents.heuristics.cast import find_cast
 from agents.heuristics.coverage import Unit, cover, stage
 from agents.heuristics.dialogue import PRONOUNS, speak
@@ -15,7 +15,7 @@ from agents.heuristics.language import STOPWORDS, detect_language, unsupported_n
 from agents.heuristics.physics_words import physics_track
 from agents.heuristics.text import clip, split_sentences, visible_length
 from agents.heuristics.verbs import EMOTIONS, MOVES, classify
-from film import ASPECTS, BadInput, Character, FilmPlan, Physics, Prop, Shot, timing
+from film import ASPECTS, BadInput, Character, FilmPlan, Physics, Prop, Shot, Weather, timing
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
@@ -46,11 +46,12 @@ def plan_brief(
         [[b.text for b in s.beats] for s in draft.scenes], language, names=[c.name for c, _ in cast]
     )
     scenes = [
-        scene.model_copy(update={"set_pieces": props.set_pieces(" ".join(b.text for b in d.beats), language)})
+        scene.model_copy(update={"set_pieces": props.set_pieces(_action(d), language)})
         for scene, d in zip(setting.scenes(draft.scenes, track, language), draft.scenes, strict=True)
     ]
     stages = [stage(s, d.beats, cast, language) for s, d in zip(scenes, draft.scenes, strict=True)]
-    units = _units(draft, cast, track, language, limit=max(1, (total - card) // lo))
+    indoors = [_indoors(beats) if d.interior else beats for d, beats in zip(draft.scenes, track, strict=True)]
+    units = _units(draft, cast, indoors, language, limit=max(1, (total - card) // lo))
     frames = timing.split_frames([u.weight for u in units], total - card, lo)
     shots: list[Shot] = []
     prev_cast: list[str] = []
@@ -71,6 +72,7 @@ def plan_brief(
             text=unit.text,
             scene_index=unit.scene,
             opens_scene=unit.scene != prev_scene,
+            thing_moves=bool(unit.physics.events),
         )
         shots.extend(cover(unit, beat, who, unit_frames, hi, fps, shots, stages[unit.scene]))
         prev_cast, prev_scene = who or carried, unit.scene
@@ -126,7 +128,7 @@ def _units(
     beats = [(i, b) for i, s in enumerate(draft.scenes) for b in s.beats]
     lines = speak([b for _, b in beats], cast, language)
     physics = [p for scene in track for p in scene]
-    found = [props.shot_props(b.text, language) for _, b in beats]
+    found = [props.shot_props(b.parenthetical if b.dialogue else b.text, language) for _, b in beats]
     weights = [float(max(visible_length(b.text), 12)) for _, b in beats]
     groups = timing.group_beats(weights, [i for i, _ in beats], limit)
     units = []
@@ -145,6 +147,17 @@ def _units(
             )
         )
     return units
+
+
+def _indoors(beats: list[Physics]) -> list[Physics]:
+    """An interior scene keeps its weather outside (the scene's, seen through the window);
+    nothing falls from the ceiling."""
+    return [p.model_copy(update={"weather": Weather.clear, "wind_ms": (0.0, 0.0)}) for p in beats]
+
+
+def _action(scene: SceneDraft) -> str:
+    """The scene's action lines, without its spoken lines ('On the house.' builds no house)."""
+    return " ".join(b.text for b in scene.beats if not b.dialogue)
 
 
 def _merged(physics: list[Physics]) -> Physics:

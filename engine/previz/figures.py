@@ -351,9 +351,11 @@ class Cast:
         if k <= 0.8:
             feet = horizon + (height - horizon) * 0.45
             feet = min(max(feet, 0.06 * height + fig_h), 0.96 * height)
-        else:
+        else:  # a close shot frames faces: each figure stands so its head is where an adult's is
             feet = (0.1 if size is not ShotSize.extreme_close_up else -0.02) * height + fig_h
-        self.feet_y, self.figure_height = feet, fig_h
+        close = size is ShotSize.medium or size in CLOSE_SIZES  # feet out of frame: nobody floats
+        stands = [feet - fig_h * (1.0 - BUILD[ch.build][1]) if close else feet for ch in characters]
+        self.feet_y, self.figure_height = (stands[0] if stands else feet), fig_h
         n = len(characters)
         spacing = max(0.42 * fig_h, min(width / (n + 1), 0.3 * width)) if n else 0.0
         self.figures: list[Figure] = []
@@ -365,7 +367,7 @@ class Cast:
                     ch,
                     perf.get(ch.id, Performance(character_id=ch.id)),
                     width / 2 + slot * spacing,
-                    feet,
+                    stands[i],
                     fig_h,
                     0.37 * i,
                     1.0 if slot >= 0 else -1.0,

@@ -87,15 +87,17 @@ Dress = Callable[[ImageDraw.ImageDraw, int, int, str], None]
 def location_kinds(location: str) -> list[str]:
     """Which set pieces a location asks for; rooms and space are whole sets of their own."""
     text = location.lower()
-    kinds = [
-        kind
-        for kind, words in LOCATION_WORDS.items()
-        if any(re.search(rf"\b{re.escape(w)}", text) for w in words)
-    ]
+    kinds = [kind for kind, words in LOCATION_WORDS.items() if any(re.search(_whole(w), text) for w in words)]
     for whole in ("room", "space"):
         if whole in kinds:
             return [whole]
     return kinds or ["hills"]
+
+
+def _whole(word: str) -> str:
+    """A location word as a whole word, plural allowed: 'park' is no 'parking lot'."""
+    tail = r"(?:s|es)?\b" if word[-1].isalnum() else ""
+    return rf"\b{re.escape(word)}{tail}"
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:

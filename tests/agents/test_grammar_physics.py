@@ -151,3 +151,29 @@ def test_time_of_day_and_location_keywords() -> None:
     assert scenes[0].location == "kitchen"
     es = plan_brief("Al atardecer, Lucía camina por el bosque.", duration_s=4).scenes[0]
     assert (es.time_of_day.value, es.location) == ("dusk", "forest")
+
+
+def test_a_thing_that_falls_is_simulated_and_a_person_who_falls_performs_it() -> None:
+    """Nothing is invented: a fall with no thing named is the figure's, not a stone's; a dropped
+    glass falls and shatters while the figure who dropped it stays on their feet."""
+    person = plan_brief("Mara slips and falls on the ice.", duration_s=4, title_card=False).shots[0]
+    assert person.physics.events == () and [p.action for p in person.performances] == ["fall"]
+    thing = plan_brief("Theo drops the glass and it shatters.", duration_s=4, title_card=False).shots[0]
+    events = {(e.object, e.action.value) for e in thing.physics.events}
+    assert events == {("glass", "fall"), ("glass", "shatter")}
+    assert [p.action for p in thing.performances] == ["stand"]
+
+
+def test_indoors_it_rains_outside_and_spoken_words_build_nothing() -> None:
+    """An INT. scene keeps its rain as the scene's weather (seen through the window) but no shot
+    rains indoors; its location reads as a room; 'On the house.' is a line, not a set piece."""
+    brief = (
+        "INT. ROSA'S DINER - NIGHT\n\nRain streams down the window. Rosa wipes the counter.\n\n"
+        "ROSA\nOn the house.\n\nEXT. PARKING LOT - NIGHT\n\nRain drums on the cars.\n"
+    )
+    plan = plan_brief(brief, duration_s=12, title_card=False)
+    inside, outside = plan.scenes
+    assert inside.weather is Weather.rain and "interior" in inside.location
+    assert "house" not in {p.kind for p in inside.set_pieces}
+    assert all(s.physics.weather is Weather.clear for s in plan.shots if s.scene_id == inside.id)
+    assert any(s.physics.weather is Weather.rain for s in plan.shots if s.scene_id == outside.id)

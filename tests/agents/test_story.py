@@ -208,3 +208,16 @@ def test_the_lighthouse_sample_has_its_three_scenes() -> None:
     assert scenes[0].light.startswith("storm-dark dusk") and scenes[2].light == "low pink dawn light"
     last = [s for s in plan.shots if s.scene_id == scenes[2].id]
     assert last and all(s.physics.weather is Weather.clear and s.physics.wind_ms == (0.0, 0.0) for s in last)
+
+
+def test_a_chinese_screenplay_cue_gives_the_speech_to_its_speaker() -> None:
+    """Han names have no capitals: inside a screenplay, a short name alone on a line is a cue,
+    and a full-width parenthetical is direction, not speech."""
+    from agents.heuristics.beats import parse_brief
+
+    brief = "1. 外景 码头 — 夜\n\n暴风雨。\n\n李明\n（大喊）\n阿强！快回来！\n\n阿强\n哥，我没事。\n"
+    draft = parse_brief(brief, "zh")
+    spoken = [(b.dialogue, b.parenthetical) for s in draft.scenes for b in s.beats if b.dialogue]
+    assert spoken == [([("李明", "阿强！快回来！")], "大喊"), ([("阿强", "哥，我没事。")], "")]
+    prose = parse_brief("李明\n走向码头。", "zh")
+    assert prose.cues == []  # no screenplay, no cue

@@ -191,3 +191,26 @@ def test_every_size_angle_move_and_weather_renders(
     scene = Scene(id="s1", location=location, time_of_day=tod, palette="warm")
     take = renderer.render(make_spec(shot, size=(320, 180), scene=scene), tmp_path / "t.mp4")
     assert probe(Path(take.path)).frames == 6
+
+
+def test_a_child_in_a_close_up_shows_a_face_like_an_adult() -> None:
+    """Close shots frame faces: a child's head is where an adult's is, not below the frame."""
+    from engine.previz.figures import Cast
+    from film import Character, Performance, ShotSize
+
+    kid = Character(id="kid", name="Kid", build="child")
+    adult = Character(id="ann", name="Ann")
+    heads = {}
+    for who in (kid, adult):
+        cast = Cast((who,), (Performance(character_id=who.id),), ShotSize.close_up, 320, 180, 90.0)
+        fig = cast.figures[0]
+        heads[who.id] = fig.feet_y - fig.height * (0.62 if who is kid else 1.0)
+    assert abs(heads["kid"] - heads["ann"]) < 1.0
+    wide = Cast((kid,), (Performance(character_id="kid"),), ShotSize.wide, 320, 180, 90.0)
+    assert wide.figures[0].feet_y == wide.feet_y  # on the ground where the feet are seen
+
+
+def test_location_words_are_whole_words() -> None:
+    assert location_kinds("PARKING LOT") == ["hills"]  # 'park' is no parking lot
+    assert location_kinds("ROSA'S DINER (interior)") == ["room"]
+    assert location_kinds("city streets") == ["city"] and location_kinds("INT. KITCHEN") == ["room"]
