@@ -18,8 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.fidelity import Verdict, brief_facts, check
-from agents.heuristics import setting
+from agents.heuristics import grammar, props, setting
 from agents.heuristics.cast import PALETTE
+from agents.heuristics.coverage import Stage, Unit, cover
 from agents.heuristics.language import NON_LATIN, detect_language
 from agents.heuristics.physics_words import physics_of, timed
 from agents.heuristics.text import clip, slug
@@ -217,6 +218,7 @@ def draft_to_plan(
     drafts = draft.shots[: max(1, min(max_shots, (total - card) // low))]
     characters = _characters(draft.characters)
     by_name = {c.name.casefold(): c for c in characters}
+    language = detect_language(brief)
     scenes = [
         Scene(
             id=f"sc{i + 1}",
@@ -225,6 +227,9 @@ def draft_to_plan(
             time_of_day=s.time,
             mood=clip(s.mood or "neutral", 60),
             palette=setting.palette(s.time, s.mood),
+            set_pieces=props.set_pieces(
+                " ".join([s.place, *(d.what for d in drafts if d.scene == i + 1)]), language
+            ),
         )
         for i, s in enumerate(draft.scenes)
     ]
@@ -246,30 +251,29 @@ def draft_to_plan(
             if shot.line.strip()
             else ()
         )
-        for k, part in enumerate(timing.coverage(shot_frames, high)):
-            physics = _physics(shot) if k == 0 else Physics()
-            shots.append(
-                Shot(
-                    id=f"sh{len(shots) + 1:04d}",
-                    scene_id=scene_id,
-                    frames=part,
-                    description=clip(shot.what, 1000),
-                    performances=tuple(
-                        Performance(
-                            character_id=c.id,
-                            action=clip(shot.action or "stand", 40),
-                            emotion=clip(shot.emotion or "neutral", 40),
-                        )
-                        for c in cast
-                    ),
-                    camera=camera,
-                    physics=timed(physics, part / request.fps),
-                    dialogue=dialogue if k == 0 else (),
-                    continuous_with_previous=k > 0,
-                )
+        performances = tuple(
+            Performance(
+                character_id=c.id,
+                action=clip(shot.action or "stand", 40),
+                emotion=clip(shot.emotion or "neutral", 40),
             )
+            for c in cast
+        )
+        scene = next(sc for sc in scenes if sc.id == scene_id)
+        master = Shot(
+            id=f"sh{len(shots) + 1:04d}",
+            scene_id=scene_id,
+            frames=shot_frames,
+            description=clip(shot.what, 1000),
+            performances=performances,
+            camera=camera,
+            physics=_physics(shot),
+            dialogue=dialogue,
+            props=props.shot_props(shot.what, language),
+            coverage="master",
+        )
+        shots.extend(_covered(master, scene, characters, shots, high, request.fps, language))
     used = {s.scene_id for s in shots}
-    language = detect_language(brief)
     title, logline = clip(draft.title, 200), clip(draft.logline, 1000)
     if fallback is not None and language in NON_LATIN:
         if detect_language(title) != language:
@@ -290,6 +294,49 @@ def draft_to_plan(
         scenes=tuple(s for s in scenes if s.id in used),
         shots=tuple(shots),
     )
+
+
+def _covered(
+    master: Shot,
+    scene: Scene,
+    characters: list[Character],
+    shots: list[Shot],
+    maximum: int,
+    fps: int,
+    language: str,
+) -> list[Shot]:
+    """The model's shot as it drafted it, or — when it runs past the longest shot — as distinct
+    coverage (the heuristic planner's establishing, reaction, insert...), its own shot the master."""
+    if len(timing.coverage(master.frames, maximum)) == 1:
+        return [master.model_copy(update={"physics": timed(master.physics, master.frames / fps)})]
+    unit = Unit(
+        scene=int(scene.id[2:]) - 1,
+        text=master.description,
+        dialogue=[],
+        lines=list(master.dialogue),
+        physics=master.physics,
+        props=master.props,
+    )
+    beat = grammar.Beat(
+        move=None,
+        emotion=None,
+        dialogue=bool(master.dialogue),
+        text=master.description,
+        scene_index=unit.scene,
+        opens_scene=not shots or shots[-1].scene_id != scene.id,
+    )
+    who = [p.character_id for p in master.performances]
+    where = Stage(
+        scene=scene, texts=(master.description,), names={c.id: c.name for c in characters},
+        present=tuple(who), language=language,
+    )  # fmt: skip
+    out = cover(unit, beat, who, master.frames, maximum, fps, shots, where)
+    return [
+        s.model_copy(update={"camera": master.camera, "performances": master.performances})
+        if s.coverage == "master"
+        else s
+        for s in out
+    ]
 
 
 def _characters(drafts: list[CharacterDraft]) -> list[Character]:
