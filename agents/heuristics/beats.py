@@ -119,7 +119,12 @@ def parse_brief(brief: str, language: str | None = None) -> BriefDraft:
     has_slug = any(_slugline(line) or MARU_SLUG.match(line) for line in lines)
     headings = [(len(m.group(1)), strip_markup(m.group(2))) for m in map(HEADING.match, lines) if m]
     title = ""
-    skip_first_heading = bool(headings) and headings[0][0] == 1 and len(headings) > 1
+    opener = next((line for line in lines if line.strip()), "")
+    # a top-level heading that opens the brief, or heads several others, is the film's title, so
+    # its words ('Apple Day') set no scene's time or place
+    skip_first_heading = (
+        bool(headings) and headings[0][0] == 1 and (len(headings) > 1 or bool(HEADING.match(opener)))
+    )
     if headings:
         title = headings[0][1]
     parser = _Parser(has_slug=has_slug, skip_first_heading=skip_first_heading)

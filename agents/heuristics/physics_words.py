@@ -117,7 +117,8 @@ def _medium(text: str, language: str | None) -> tuple[Gravity, Medium] | None:
 def motion_events(text: str, language: str | None = None, last: str | None = None) -> tuple[MotionEvent, ...]:
     """One event per kind of motion named in the text, in the order named, each with its object;
     `last` is the thing named before the text, for "it falls". A motion with no thing named
-    ("Mara slips and falls") is the figure's own performance, not a simulated body."""
+    ("Mara slips and falls") is the figure's own performance, not a simulated body; a splash
+    with no thing named throws spray."""
     unfigured = NOT_A_FALL.sub(lambda m: " " * len(m.group()), text)
     cleaned = blank(unfigured, stems_for("idioms", "motion", language))
     found: list[tuple[int, MotionEvent]] = []
@@ -125,6 +126,8 @@ def motion_events(text: str, language: str | None = None, last: str | None = Non
         verb = next(stem_matches(cleaned, stems), None)
         if verb is not None:
             obj = mover(cleaned, verb, language, last)
+            if obj is None and action == MotionAction.splash:
+                obj = "spray"  # a wave or a leap splashes: the spray is what flies, not the sea
             if obj is None:
                 continue
             found.append((verb.start(), _event(MotionAction(action), obj, cleaned, language)))

@@ -42,8 +42,10 @@ def plan_brief(
     lo, hi = timing.shot_limits(fps, total - card)
     texts = [b.text for s in draft.scenes for b in s.beats if not b.dialogue]
     cast = find_cast(texts, draft.cues, language)
-    track = physics_track(
-        [[b.text for b in s.beats] for s in draft.scenes], language, names=[c.name for c, _ in cast]
+    track = physics_track(  # what is said makes no weather and drops nothing: only the action
+        [[b.parenthetical if b.dialogue else b.text for b in s.beats] for s in draft.scenes],
+        language,
+        names=[c.name for c, _ in cast],
     )
     scenes = [
         scene.model_copy(update={"set_pieces": props.set_pieces(_action(d), language)})

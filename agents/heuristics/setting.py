@@ -105,8 +105,6 @@ def scenes(drafts: list[SceneDraft], track: list[list[Physics]], language: str) 
         )
         found = location(f"{draft.location} {draft.heading}", language) or location(body, language)
         place = draft.location or found or place
-        if draft.interior and not _indoors(place):  # 'INT. ROSA'S DINER': a room, not a street
-            place = f"{place} (interior)"
         feel = mood(body, language)
         weather = scene_weather(track[i] if i < len(track) else [])
         out.append(
@@ -122,9 +120,3 @@ def scenes(drafts: list[SceneDraft], track: list[list[Physics]], language: str) 
             )
         )
     return out
-
-
-def _indoors(place: str) -> bool:
-    """Whether a location already reads as a room to the engines ('kitchen', 'house interior')."""
-    lowered = place.lower()
-    return "interior" in lowered or any(word in lowered for word in ("room", "kitchen", "house"))

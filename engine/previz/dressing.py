@@ -28,9 +28,10 @@ from PIL import Image, ImageDraw
 from engine.previz.camera import LayerView, View
 from engine.previz.figures import Cast
 from engine.previz.lights import STRENGTH, apply_glow, beam_polygon, draw_beam, glow_sprite
+from engine.previz.locations import scene_kinds
 from engine.previz.physics import BodyPose, SimFrame
 from engine.previz.props import Stage
-from engine.previz.scenery import PALETTES, location_kinds, sun_point
+from engine.previz.scenery import PALETTES, sun_point
 from engine.previz.silhouettes import Look, Silhouette, draw_silhouette, silhouette, sprite
 from film import Prop, RenderSpec, TimeOfDay
 
@@ -137,7 +138,7 @@ class Dressing:
         palette = PALETTES[tod]
         self.strength = STRENGTH[tod]
         self.look = Look(palette.silhouette, SHADE[tod], night=palette.night or tod is TimeOfDay.dusk)
-        self.room = location_kinds(spec.scene.location) == ["room"]
+        self.room = scene_kinds(spec.scene) == ["room"]
         inset = self._inset(views, card_top)
         self.windows = {
             plane: shown([plane_view(v, plane) for v in views], self.w, self.h, inset)

@@ -7,13 +7,13 @@ scene shows the same skyline or tree line — continuity an animatic reader reli
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from engine.previz.locations import scene_kinds
 from film import Scene, TimeOfDay, stable_hash
 
 RGB = tuple[int, int, int]
@@ -49,24 +49,6 @@ PALETTES: dict[TimeOfDay, Palette] = {
 }
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-LOCATION_WORDS: dict[str, tuple[str, ...]] = {
-    "room": _words(
-        "room interior int. kitchen office bedroom apartment house bar cafe café restaurant classroom "
-        "hall studio library shop store lab hospital"
-    ),
-    "space": _words("space orbit spaceship starship galaxy asteroid lunar planet"),
-    "mountain": _words("mountain hill peak alps cliff valley glacier snow"),
-    "city": _words("city street town downtown alley rooftop urban market square skyline"),
-    "forest": _words("forest wood jungle park garden grove tree"),
-    "desert": _words("desert dune sand canyon wasteland"),
-    "sea": _words("sea ocean beach harbor harbour lake river coast shore port pier"),
-}
-"""Keywords in `scene.location` that choose the silhouettes, in back-to-front drawing order."""
-
 FAR_KINDS = ("mountain", "hills", "space")
 """Set pieces that stand far off, on the far layer; the others are painted on the near one."""
 
@@ -82,22 +64,6 @@ def sun_point(tod: TimeOfDay, width: int, height: int, horizon: float) -> tuple[
 
 Dress = Callable[[ImageDraw.ImageDraw, int, int, str], None]
 """Paints set pieces into a canvas: (draw, canvas left, canvas top, layer)."""
-
-
-def location_kinds(location: str) -> list[str]:
-    """Which set pieces a location asks for; rooms and space are whole sets of their own."""
-    text = location.lower()
-    kinds = [kind for kind, words in LOCATION_WORDS.items() if any(re.search(_whole(w), text) for w in words)]
-    for whole in ("room", "space"):
-        if whole in kinds:
-            return [whole]
-    return kinds or ["hills"]
-
-
-def _whole(word: str) -> str:
-    """A location word as a whole word, plural allowed: 'park' is no 'parking lot'."""
-    tail = r"(?:s|es)?\b" if word[-1].isalnum() else ""
-    return rf"\b{re.escape(word)}{tail}"
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -153,7 +119,7 @@ class SetPainter:
         both in one. Painted apart, the two can travel at their own depths (parallax)."""
         self.left, self.top, self.right, self.bottom = bounds
         cw, ch = self.right - self.left, self.bottom - self.top
-        kinds = location_kinds(self.scene.location)
+        kinds = scene_kinds(self.scene)
         if layer == "near":
             img = Image.new("RGBA", (cw, ch), (0, 0, 0, 0))
         else:

@@ -17,9 +17,10 @@ from engine.previz.camera import HORIZON, CameraMove, LayerView, View, set_bound
 from engine.previz.card import ShotCard
 from engine.previz.dressing import Dressing, corners
 from engine.previz.figures import Cast, Point
+from engine.previz.locations import scene_kinds
 from engine.previz.physics import SimFrame, Simulation
 from engine.previz.props import Stage, draw_props
-from engine.previz.scenery import Canvas, SetPainter, location_kinds
+from engine.previz.scenery import Canvas, SetPainter
 from engine.previz.weather import WEATHER_EXTENT_M, WeatherLayer, weather_grade
 from film import RenderSpec, ShotSize
 
@@ -130,7 +131,7 @@ class ShotPainter:
         blur = BACKGROUND_BLUR.get(cam.size, 0.0) * h / 480
         # Two set layers only where they would part company (dolly, truck, crane, orbit) and the
         # location has a near layer at all; otherwise one canvas, as cheap as before.
-        self.layered = location_kinds(spec.scene.location) != ["room"] and any(
+        self.layered = scene_kinds(spec.scene) != ["room"] and any(
             v.far is not None and _apart(v.far, v.set) for v in self.views
         )
         grade = weather_grade(spec.shot.physics.weather)

@@ -166,14 +166,14 @@ def test_a_thing_that_falls_is_simulated_and_a_person_who_falls_performs_it() ->
 
 def test_indoors_it_rains_outside_and_spoken_words_build_nothing() -> None:
     """An INT. scene keeps its rain as the scene's weather (seen through the window) but no shot
-    rains indoors; its location reads as a room; 'On the house.' is a line, not a set piece."""
+    rains indoors; 'On the house.' is a line, not a set piece."""
     brief = (
         "INT. ROSA'S DINER - NIGHT\n\nRain streams down the window. Rosa wipes the counter.\n\n"
         "ROSA\nOn the house.\n\nEXT. PARKING LOT - NIGHT\n\nRain drums on the cars.\n"
     )
     plan = plan_brief(brief, duration_s=12, title_card=False)
     inside, outside = plan.scenes
-    assert inside.weather is Weather.rain and "interior" in inside.location
+    assert inside.weather is Weather.rain and inside.heading.startswith("INT.")
     assert "house" not in {p.kind for p in inside.set_pieces}
     assert all(s.physics.weather is Weather.clear for s in plan.shots if s.scene_id == inside.id)
     assert any(s.physics.weather is Weather.rain for s in plan.shots if s.scene_id == outside.id)

@@ -221,3 +221,42 @@ def test_a_chinese_screenplay_cue_gives_the_speech_to_its_speaker() -> None:
     assert spoken == [([("李明", "阿强！快回来！")], "大喊"), ([("阿强", "哥，我没事。")], "")]
     prose = parse_brief("李明\n走向码头。", "zh")
     assert prose.cues == []  # no screenplay, no cue
+
+
+def test_the_title_heading_sets_no_time_and_the_hour_cuts_the_scene() -> None:
+    """'# Apple Day' is the film's title, not daytime: 'At noon' after a morning is a new scene."""
+    from agents import plan_brief
+
+    brief = (
+        "# Apple Day\n\nOn a clear morning, Nora picks apples in the orchard.\n\n"
+        "At noon, rain drums on the roof of the barn, where Nora sorts the apples.\n\n"
+        "By sunset the rain has stopped, and Nora lights a lamp on the porch."
+    )
+    plan = plan_brief(brief, duration_s=20)
+    assert plan.title == "Apple Day"
+    assert [(s.time_of_day.value, s.weather.value) for s in plan.scenes] == [
+        ("morning", "clear"), ("day", "rain"), ("dusk", "clear"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("brief", "weather"),
+    [
+        ("In der Abenddämmerung fängt es an zu schneien. Am nächsten Morgen hat es aufgehört zu schneien.",
+         ["snow", "clear"]),
+        ("EXT. RUE - AUBE\n\nLa pluie tambourine.\n\nEXT. PLACE - MATIN\n\nLa pluie a cessé. Karim sourit.",
+         ["rain", "clear"]),
+    ],
+)  # fmt: skip
+def test_weather_that_stops_in_german_and_french(brief: str, weather: list[str]) -> None:
+    from agents import plan_brief
+
+    assert [s.weather.value for s in plan_brief(brief, duration_s=12).scenes] == weather
+
+
+def test_what_is_said_makes_no_weather_and_drops_nothing() -> None:
+    from agents import plan_brief
+
+    brief = "INT. KITCHEN - DAY\n\nAnna dries a glass.\n\nANNA\nDon't drop the glass, the snow is coming!\n"
+    plan = plan_brief(brief, duration_s=6, title_card=False)
+    assert all(s.physics.weather.value == "clear" and not s.physics.events for s in plan.shots)

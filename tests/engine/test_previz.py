@@ -10,7 +10,7 @@ import pytest
 from engine import renderer_for
 from engine.media import part_path, probe, read_frames
 from engine.previz import PrevizRenderer
-from engine.previz.scenery import location_kinds
+from engine.previz.locations import location_kinds, scene_kinds
 from film import (
     Angle,
     BadInput,
@@ -212,5 +212,6 @@ def test_a_child_in_a_close_up_shows_a_face_like_an_adult() -> None:
 
 def test_location_words_are_whole_words() -> None:
     assert location_kinds("PARKING LOT") == ["hills"]  # 'park' is no parking lot
-    assert location_kinds("ROSA'S DINER (interior)") == ["room"]
+    diner = Scene(id="sc1", heading="INT. ROSA'S DINER - NIGHT", location="ROSA'S DINER")
+    assert location_kinds(diner.location) == ["hills"] and scene_kinds(diner) == ["room"]
     assert location_kinds("city streets") == ["city"] and location_kinds("INT. KITCHEN") == ["room"]
