@@ -21,6 +21,7 @@ from typing import NamedTuple
 from agents.heuristics import lexicon
 from agents.heuristics.beats import Beat
 from agents.heuristics.cast import is_character_cue
+from agents.heuristics.segment import UNSPACED
 from agents.heuristics.text import QUOTES, alternation, clip, find_stem, split_sentences, stem_matches, words
 from agents.heuristics.verbs import speech_verbs
 from film import Character, DialogueLine
@@ -40,7 +41,6 @@ STAGE_LINE = re.compile(
 """'Mara: Not tonight.' and a Chinese or Japanese screenplay's '李明 （大喊） 阿强！'."""
 TERMINALS = (".", "!", "?", "…", "。", "！", "？")
 OPENERS = '“"«„「『¿¡—―'
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def _pronouns() -> re.Pattern[str]:

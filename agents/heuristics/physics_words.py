@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from agents.heuristics import lexicon
 from agents.heuristics.language import detect_language
+from agents.heuristics.segment import UNSPACED as _CJK
 from agents.heuristics.text import (
     CLAUSE,
     NEVER,
@@ -36,7 +37,6 @@ MAX_EVENTS = 3
 DIRECT_WORDS = 2
 """A verb's direct object comes within this many words after it ("drops the old glass")."""
 SENTENCE = re.compile(r"[.!?。！？]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 MEDIUM_KEYS: tuple[tuple[str, Gravity, Medium], ...] = (
     ("underwater", Gravity.underwater, Medium.water),
     ("outer_space", Gravity.zero_g, Medium.vacuum),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from agents.heuristics import lexicon
-from agents.heuristics.text import clip
+from agents.heuristics.text import clip, unquoted
 from film import Prop
 
 SHOWN = ("set_pieces", "props", "lights", "lamps")
@@ -44,7 +44,6 @@ UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f\ua
 
 CLAUSE_END = re.compile(r"[.;!?…。；！？\n]")
 GAP_WORD = re.compile(r"\w+(?:['’]\w+)*")
-QUOTED = re.compile(r"“[^”]*”|„[^“”]*[“”]|«[^»]*»|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 
 
 @dataclass(frozen=True)
@@ -93,11 +92,6 @@ def _kinds(language: str) -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
 def _states(language: str) -> tuple[re.Pattern[str], dict[str, str]]:
     table = {_key(w): state for state in STATES for w in _words("light_words", state, language)}
     return _pattern(table), table
-
-
-def unquoted(text: str) -> str:
-    """The text with what is said inside quotation marks blanked out (offsets kept)."""
-    return QUOTED.sub(lambda m: " " * len(m.group()), text)
 
 
 def mentions(text: str, language: str) -> list[Mention]:

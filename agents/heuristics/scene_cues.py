@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from agents.heuristics.segment import UNSPACED as _CJK
 from agents.heuristics.text import blank, classes_for, near, stem_matches, stems_for, unquoted
 from film import TimeOfDay
 
@@ -22,7 +23,6 @@ OPENING_PLACE_WORDS = 4
 UNSPACED_OPENING = 8
 """The same limit in letters for Chinese and Japanese."""
 _CLAUSE = re.compile(r"[,;:，；：、—–]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
 def time_of_day(text: str, language: str | None = None) -> TimeOfDay | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from agents.heuristics import lexicon
 from agents.heuristics.language import STOPWORDS
 from agents.heuristics.lexicon import NameMark
-from agents.heuristics.segment import word_spans
+from agents.heuristics.segment import UNSPACED, word_spans
 from agents.heuristics.text import QUOTES, has_stem
 from agents.heuristics.verbs import EMOTIONS, MOVES, speech_verbs
 
@@ -29,7 +29,6 @@ SCRIPT_NAME = re.compile(
     re.M,
 )
 """A Chinese or Japanese screenplay's names: 'ハルカ（17）が', '李明（30岁）', 'ソウタ「…」'."""
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 CJK_CLAUSE = re.compile(r"[。！？!?，、,“”「」『』]")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from agents.heuristics.segment import UNSPACED as _CJK
 from agents.heuristics.text import blank, classes_for, near, stem_matches, stems_for
 from film import Weather
 
@@ -23,7 +24,6 @@ END_WORDS = 3
 """An ending comes up to this many words after its weather ("the storm is finally gone")."""
 END_BEFORE_WORDS = 1
 """…or right before it, past an article ("Cesa la lluvia", "gone is the storm")."""
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 WIND = "wind"
 CLEAR = "clear"
 DENY = "deny"
