@@ -10,7 +10,7 @@ a new place at the same time crossfades; a new scene at the same place and time 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from film import (
     Clip,
@@ -78,6 +78,7 @@ def edit(plan: FilmPlan, takes: list[Take]) -> Timeline:
                 out_frame=shot.frames,
                 transition_in=kind,
                 transition_frames=frames,
+                **_still(take),
             )
         )
         cues.extend(subtitle_cues(shot, start / plan.fps, (start + shot.frames) / plan.fps))
@@ -193,3 +194,10 @@ def subtitle_cues(shot: Shot, start_s: float, end_s: float) -> list[SubtitleCue]
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _still(take: Take) -> dict[str, Any]:
+    """The engine's drawn still of the take (the previz keeps its middle frame), so the contact
+    sheet reuses it instead of decoding the take again."""
+    still = take.extras.get("still")
+    return {"still": still, "still_frame": take.frames // 2} if still else {}

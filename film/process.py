@@ -17,3 +17,9 @@ def pid_alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def cores() -> int:
+    """CPU cores this process may run on (its affinity mask, so `taskset` and container limits
+    count), which sizes render workers, encoders and the assembler's pools together."""
+    return max(1, len(os.sched_getaffinity(0)))

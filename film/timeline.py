@@ -41,6 +41,10 @@ class Clip(BaseModel):
     out_frame: int = Field(ge=1)
     transition_in: TransitionKind = "cut"
     transition_frames: int = Field(default=0, ge=0)
+    still: str = Field(
+        default="", description="a picture of take frame `still_frame` the engine drew (no decode needed)"
+    )
+    still_frame: int = Field(default=-1, ge=-1, description="the take frame `still` shows; -1 = none")
 
     @model_validator(mode="after")
     def _transition(self) -> Clip:
