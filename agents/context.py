@@ -6,8 +6,9 @@ the progress hook. It is not checkpointed: a resumed run gets a fresh one from t
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -65,8 +66,25 @@ class StudioContext:
     report: Callable[[Event], None] = _ignore
     ledger: RunLedger = field(default_factory=RunLedger)
     """Token usage and warnings of this run; share it with the LLM agents' client (see llm_agents)."""
+    render_workers: int = 0
+    """Takes rendered at once (0: no limit beyond the graph's own). Apart from the graph's
+    concurrency, so LLM recaptions can run wide while renders stay within the cores."""
     _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _slots: threading.Semaphore | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.render_workers > 0:
+            self._slots = threading.BoundedSemaphore(self.render_workers)
+
+    @contextlib.contextmanager
+    def render_slot(self) -> Iterator[None]:
+        """Hold one of the `render_workers` slots while a take renders."""
+        if self._slots is None:
+            yield
+            return
+        with self._slots:
+            yield
 
     def tick(self, stage: Stage) -> int:
         """Count one finished step of `stage` (thread-safe), for monotonic stage progress."""

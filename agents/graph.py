@@ -108,7 +108,8 @@ def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, repor
         if report:
             ctx.report(Event("render", shot_id, done, total))
 
-    made = renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
+    with ctx.render_slot():
+        made = renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
     take = ctx.takes.keep(made.model_copy(update={"settings": spec.engine_settings()}))
     if report:
         ctx.report(Event("render", shot_id, spec.frames, spec.frames, message="done"))

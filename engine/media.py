@@ -36,6 +36,18 @@ H264_ARGS: tuple[str, ...] = (
 # fmt: on
 """The one set of encoder arguments every storyreel encode uses (placed after the inputs)."""
 
+ENCODER_THREADS = int(H264_ARGS[H264_ARGS.index("-threads") + 1])
+"""Threads each x264 encode runs: fixed, since the count changes the bitstream (threads 1, 2 and 3
+give three different files), so workers are sized around it rather than it around the cores."""
+
+
+def gray_args() -> tuple[str, ...]:
+    """H264_ARGS for a single-plane (4:0:0, still High profile) encode, e.g. a depth pass."""
+    args = list(H264_ARGS)
+    args[args.index("-pix_fmt") + 1] = "gray"
+    return tuple(args)
+
+
 _STDERR_TAIL_LINES = 12
 
 
@@ -64,8 +76,9 @@ class FrameWriter:
     the exception re-raised, so a half-written take can never be mistaken for a finished one.
     """
 
-    def __init__(self, dest: Path, width: int, height: int, fps: int) -> None:
+    def __init__(self, dest: Path, width: int, height: int, fps: int, *, gray: bool = False) -> None:
         self.dest = Path(dest)
+        self.gray = gray  # one plane in and out (a depth pass): a third of the pipe, no chroma to code
         self.tmp = part_path(self.dest)
         self.width = width
         self.height = height
@@ -89,7 +102,7 @@ class FrameWriter:
             "-f",
             "rawvideo",
             "-pix_fmt",
-            "rgb24",
+            "gray" if self.gray else "rgb24",
             "-s",
             f"{self.width}x{self.height}",
             "-framerate",
@@ -100,19 +113,17 @@ class FrameWriter:
         ]
         if (self.out_width, self.out_height) != (self.width, self.height):
             cmd += ["-vf", f"pad={self.out_width}:{self.out_height}:0:0"]
-        cmd += [*H264_ARGS, "-f", "mp4", str(self.tmp)]
+        cmd += [*(gray_args() if self.gray else H264_ARGS), "-f", "mp4", str(self.tmp)]
         self._proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
         )
         return self
 
     def write(self, frame: np.ndarray) -> None:
-        """Append one (height, width, 3) uint8 frame."""
-        if frame.shape != (self.height, self.width, 3) or frame.dtype != np.uint8:
-            raise ValueError(
-                f"frame must be uint8 of shape {(self.height, self.width, 3)}, "
-                f"got {frame.dtype} {frame.shape}"
-            )
+        """Append one (height, width, 3) uint8 frame, or (height, width) for a gray writer."""
+        shape = (self.height, self.width) if self.gray else (self.height, self.width, 3)
+        if frame.shape != shape or frame.dtype != np.uint8:
+            raise ValueError(f"frame must be uint8 of shape {shape}, got {frame.dtype} {frame.shape}")
         assert self._proc is not None and self._proc.stdin is not None, "use FrameWriter as a context manager"
         try:
             self._proc.stdin.write(np.ascontiguousarray(frame).data)

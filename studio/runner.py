@@ -154,16 +154,19 @@ def shoot(
         renderer=ResumableRenderer(
             renderer_for(engine_name, settings.engine_options(engine_name)), settings.render_log
         ),
-        control=renderer_for("previz") if settings.previz_control and engine_name != "previz" else None,
+        control=renderer_for("previz", {"depth": True})
+        if settings.previz_control and engine_name != "previz"
+        else None,
         takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
         assembler=settings.assembler(),
         out_dir=film_dir,
         work_dir=settings.work_root / run_id,
         report=progress,
+        render_workers=settings.workers(),
     )
     config: dict[str, Any] = {
         "configurable": {"thread_id": thread_id},
-        "max_concurrency": settings.render_workers,
+        "max_concurrency": max(settings.workers(), settings.llm_concurrency),
     }
     _set_status(db, run_id, "rendering" if version > 1 else "planning", pid=os.getpid(), error=None)
     started = time.perf_counter()

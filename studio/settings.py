@@ -36,7 +36,10 @@ class Settings(StudioHome):
     engine: str = Field(
         default="previz", description="render engine for new runs: previz, diffusion, comfyui"
     )
-    render_workers: int = Field(default=2, ge=1, le=32, description="shots rendered at once")
+    render_workers: int | None = Field(
+        default=None, ge=1, le=32,
+        description="shots rendered at once; unset = one per 2 cores (each shot's encoder runs 2 threads)",
+    )  # fmt: skip
     render_log: Path | None = Field(default=None, description="append a line per finished render here")
     duration_s: float = Field(default=30.0, description="film length when --duration is not given")
     style: str = Field(default="cinematic", description="look of the film when --style is not given")
@@ -91,6 +94,16 @@ class Settings(StudioHome):
         if self.models_dir is not None and self.diffusion.models_dir is None:
             self.diffusion = self.diffusion.model_copy(update={"models_dir": self.models_dir})
         return self
+
+    def workers(self) -> int:
+        """Shots rendered at once: as set, or sized from the cores this process may use so that
+        drawing plus each shot's two-thread x264 encode never oversubscribe them."""
+        if self.render_workers is not None:
+            return self.render_workers
+        from engine.media import ENCODER_THREADS
+        from film.process import cores
+
+        return max(1, cores() // ENCODER_THREADS)
 
     def llm_config(self) -> LLMConfig | None:
         """The LLM agents' config, or None for the offline heuristics."""

@@ -4,10 +4,13 @@ Per shot the set is painted once onto a canvas covering every camera window; per
 crop (or resample, for zooms) that canvas, draw the figures, props, weather and overlays, and
 pipe the pixels to ffmpeg (see shot.py). That keeps a minute of previz well under a minute.
 
-With the control pass on (the default) every take also gets, next to `dest`, a depth video
-(`.depth.mp4`, near = bright, same frames as the picture) and the screen boxes per frame
-(`.boxes.json`): what a diffusion engine needs to follow the previz's blocking, camera, physics
-and set dressing. The boxes file is
+With the control pass on (the default) every take also gets, next to `dest`, the screen boxes
+per frame (`.boxes.json`, which the aspect re-cut follows) and a still of its middle frame
+(`.still.png`, frame `frames // 2`, which the contact sheet shows instead of decoding the take).
+Only a renderer made with `depth=True` (the control renderer that drives diffusion or ComfyUI
+shots) also draws the depth video (`.depth.mp4`, near = bright, a gray single-plane encode with
+the same frames as the picture): it is a second drawing of the stage and a second encode, so it
+is done only where an engine reads it. The boxes file is
 
     {"fps": 24, "width": 854, "height": 480, "frames": [
         {"frame": 0,
@@ -30,11 +33,14 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from engine.media import FrameWriter
 from engine.previz.feed import FrameFeed
 from engine.previz.shot import ShotPainter
 from film import BadInput, ProgressFn, RenderSpec, Take
-from film.files import write_atomic
+from film.files import atomic_path, write_atomic
 
 PROGRESS_EVERY = 12
 """Frames between progress reports: often enough for a progress bar, rare enough to be free."""
@@ -56,50 +62,76 @@ def boxes_path(dest: Path) -> Path:
     return Path(dest).with_suffix(".boxes.json")
 
 
+def still_path(dest: Path) -> Path:
+    """Where the middle-frame still of the take at `dest` goes."""
+    return Path(dest).with_suffix(".still.png")
+
+
+DEPTH_OPTION = "depth"
+"""The spec option a depth-drawing renderer adds, so its takes (which carry a depth video) and
+plain previz takes of the same shot are cached apart."""
+
+
 class PrevizRenderer:
     """The default engine: a readable animatic, no GPU and no weights needed."""
 
     engine = "previz"
 
-    def __init__(self, control_pass: bool = True) -> None:
-        self.control_pass = control_pass
+    def __init__(self, control_pass: bool = True, depth: bool = False) -> None:
+        self.control_pass = control_pass or depth
+        self.depth = depth
 
     def resolve(self, spec: RenderSpec) -> RenderSpec:
-        """The previz draws from the shot alone: nothing to resolve."""
-        return spec
+        """The previz draws from the shot alone; a depth pass is part of what the take holds."""
+        if not self.depth or spec.options.get(DEPTH_OPTION) is True:
+            return spec
+        return spec.model_copy(update={"options": {**spec.options, DEPTH_OPTION: True}})
+
+    def sidecars(self, dest: Path) -> dict[str, Path]:
+        """The side files a take at `dest` gets from this renderer, by kind."""
+        found = {"boxes": boxes_path(dest), "still": still_path(dest)} if self.control_pass else {}
+        return {**found, "depth": depth_path(dest)} if self.depth else found
 
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         check_inputs(spec)
         started = time.perf_counter()
         dest = Path(dest)
         w, h, total = spec.width, spec.height, spec.frames
-        painter = ShotPainter(spec, control=self.control_pass)
+        painter = ShotPainter(spec, control=self.control_pass, depth=self.depth)
         frames_boxes: list[dict[str, object]] = []
+        sidecars = self.sidecars(dest)
+        middle: np.ndarray | None = None
         try:
             with contextlib.ExitStack() as stack:
                 writer = stack.enter_context(FrameWriter(dest, w, h, spec.fps))
                 picture = stack.enter_context(FrameFeed(writer))
                 depth = None
-                if self.control_pass:
-                    depth_writer = stack.enter_context(FrameWriter(depth_path(dest), w, h, spec.fps))
+                if self.depth:
+                    depth_writer = stack.enter_context(
+                        FrameWriter(sidecars["depth"], w, h, spec.fps, gray=True)
+                    )
                     depth = stack.enter_context(FrameFeed(depth_writer))
                 for i in range(total):
                     drawn = painter.frame(i)
                     picture.put(drawn.rgb)
-                    if depth is not None and drawn.depth_rgb is not None:
-                        depth.put(drawn.depth_rgb)
+                    if depth is not None and drawn.depth is not None:
+                        depth.put(drawn.depth)
+                    if self.control_pass:
                         frames_boxes.append(
                             {"frame": i, "boxes": drawn.boxes, "props": drawn.props, "set": drawn.set_pieces}
                         )
+                        middle = drawn.rgb if i == total // 2 else middle
                     if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
                         progress(i + 1, total)
             if self.control_pass:
                 boxes = {"fps": spec.fps, "width": w, "height": h, "frames": frames_boxes}
-                write_atomic(boxes_path(dest), json.dumps(boxes, separators=(",", ":")))
+                write_atomic(sidecars["boxes"], json.dumps(boxes, separators=(",", ":")))
+                assert middle is not None
+                with atomic_path(sidecars["still"]) as tmp:
+                    Image.fromarray(middle).save(tmp, format="PNG", compress_level=1)
         except BaseException:
-            if self.control_pass:  # the picture failed after its sidecars: no orphans either way
-                depth_path(dest).unlink(missing_ok=True)
-                boxes_path(dest).unlink(missing_ok=True)
+            for side in sidecars.values():  # the picture failed after its sidecars: no orphans either way
+                side.unlink(missing_ok=True)
             raise
         return Take(
             shot_id=spec.shot.id,
@@ -111,7 +143,5 @@ class PrevizRenderer:
             width=writer.out_width,
             height=writer.out_height,
             render_s=time.perf_counter() - started,
-            extras={"depth": str(depth_path(dest)), "boxes": str(boxes_path(dest))}
-            if self.control_pass
-            else {},
+            extras={kind: str(path) for kind, path in sidecars.items()},
         )

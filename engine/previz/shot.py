@@ -41,20 +41,23 @@ SUBJECT_DEPTH = 230
 
 @dataclass(frozen=True)
 class DrawnFrame:
-    """One finished frame: the picture, and (with the control pass) depth and the screen boxes
-    of the figures, the shot's props and the scene's set pieces, each by id."""
+    """One finished frame: the picture, the depth pass when asked for, and (with boxes on) the
+    screen boxes of the figures, the shot's props and the scene's set pieces, each by id."""
 
     rgb: np.ndarray
-    depth: np.ndarray | None  # (h, w) grey, near = bright
+    depth: np.ndarray | None  # (h, w) grey, near = bright: what the gray encoder takes
     boxes: dict[str, list[int]]
-    depth_rgb: np.ndarray | None = None  # the same grey as (h, w, 3), ready for the encoder
     props: dict[str, list[int]] = field(default_factory=dict)
     set_pieces: dict[str, list[int]] = field(default_factory=dict)
 
 
-def crop_set(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image:
+def crop_set(
+    canvas: Canvas, pixels: np.ndarray, view: LayerView, premultiplied: Image.Image | None = None
+) -> Image.Image:
     """The set as this frame's camera sees it: a plain slice unless the view magnifies.
-    `pixels` is `canvas.image` as an array, made once per shot."""
+    `pixels` is `canvas.image` as an array, made once per shot; for a layer with alpha,
+    `premultiplied` is its "RGBa" copy, also made once per shot: Pillow would otherwise convert
+    the whole (larger than a frame) canvas to premultiplied alpha on every magnified frame."""
     w, h = canvas.width, canvas.height
     left, top, right, bottom = view.window(w, h)
     left, right = left - canvas.left, right - canvas.left
@@ -62,7 +65,16 @@ def crop_set(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image
     if abs(view.zoom - 1.0) < 1e-9:
         x, y = round(left), round(top)
         return Image.fromarray(pixels[y : y + h, x : x + w])
-    return canvas.image.resize((w, h), Image.Resampling.BILINEAR, box=(left, top, right, bottom))
+    # Resampling a box of a big canvas costs Pillow far more than cutting the box out first (a
+    # few pixels wider than the filter reaches, so the result is the same) and resampling that.
+    source = canvas.image if premultiplied is None else premultiplied
+    reach = 2 + math.ceil(max((right - left) / w, (bottom - top) / h))
+    x0, y0 = max(0, math.floor(left) - reach), max(0, math.floor(top) - reach)
+    x1 = min(source.width, math.ceil(right) + reach)
+    y1 = min(source.height, math.ceil(bottom) + reach)
+    cut = source.crop((x0, y0, x1, y1))
+    out = cut.resize((w, h), Image.Resampling.BILINEAR, box=(left - x0, top - y0, right - x0, bottom - y0))
+    return out if premultiplied is None else out.convert("RGBA")
 
 
 def roll(
@@ -112,10 +124,15 @@ def _clip_box(points: list[Point], w: int, h: int) -> list[int] | None:
 
 
 class ShotPainter:
-    """Prepares one RenderSpec for drawing; `frame(i)` is then deterministic and independent."""
+    """Prepares one RenderSpec for drawing; `frame(i)` is then deterministic and independent.
 
-    def __init__(self, spec: RenderSpec, control: bool = True, particles: int | None = None) -> None:
-        self.spec, self.control = spec, control
+    `control` adds the props' and set pieces' boxes (cheap; the re-cut reads them), `depth` the
+    depth pass (a second drawing of the stage: only engines that follow a control video read it)."""
+
+    def __init__(
+        self, spec: RenderSpec, control: bool = True, particles: int | None = None, *, depth: bool = False
+    ) -> None:
+        self.spec, self.control, self.depth = spec, control, depth
         w, h, cam = spec.width, spec.height, spec.shot.camera
         self.w, self.h = w, h
         self.move = CameraMove(cam, spec.frames, w, h, spec.fps, spec.seed)
@@ -140,32 +157,35 @@ class ShotPainter:
             near = painter.paint(set_bounds(self.views, w, h), blur, "near")
             self.near = replace(near, image=grade(near.image))
             self.near_pixels = np.asarray(self.near.image)
+            self.near_premultiplied = self.near.image.convert("RGBa")
         else:
             self.canvas = painter.paint(set_bounds(self.views, w, h), blur)
         self.canvas = replace(self.canvas, image=grade(self.canvas.image))
         self.pixels = np.asarray(self.canvas.image)
         self.weather = WeatherLayer(spec.shot.physics, w, h, spec.fps, spec.seed)
-        self.sim = Simulation(
-            spec.shot.physics,
-            spec.seed,
-            spec.fps,
-            spec.frames,
-            extent_m=WEATHER_EXTENT_M,
-            particles=particles,
-        )
-        self._sim_frames: list[SimFrame] = []
+        self._sim_args = (spec.shot.physics, spec.seed, spec.fps, spec.frames)
+        self._particles = particles
+        self.sim = self._simulation()
+        self._sim_at: tuple[int, SimFrame] | None = None
         self._rows = np.arange(h, dtype=np.float32)
         self._depth_cache: tuple[int, Image.Image] | None = None
 
+    def _simulation(self) -> Simulation:
+        return Simulation(*self._sim_args, extent_m=WEATHER_EXTENT_M, particles=self._particles)
+
     def sim_frame(self, i: int) -> SimFrame:
-        """The physics at frame i, stepping the simulation forward only as far as needed."""
-        while len(self._sim_frames) <= i:
-            if self._sim_frames:
-                self.sim.step_frame()
-            else:
-                self.sim.run_start()
-            self._sim_frames.append(self.sim.snapshot())
-        return self._sim_frames[i]
+        """The physics at frame i, stepping the simulation forward only as far as needed. Only the
+        latest frame is kept (memory stays flat however long the shot); asking for an earlier
+        frame replays the simulation from the start, which gives the same frames again."""
+        if self._sim_at is not None and self._sim_at[0] > i:
+            self.sim, self._sim_at = self._simulation(), None
+        if self._sim_at is None:
+            self.sim.run_start()
+            self._sim_at = (0, self.sim.snapshot())
+        while self._sim_at[0] < i:
+            self.sim.step_frame()
+            self._sim_at = (self._sim_at[0] + 1, self.sim.snapshot())
+        return self._sim_at[1]
 
     def _depth_background(self, view: View) -> Image.Image:
         """Sky is far (black); the ground brightens from the horizon towards the camera.
@@ -184,7 +204,7 @@ class ShotPainter:
         sim = self.sim_frame(i)
         if self.layered:
             frame = crop_set(self.canvas, self.pixels, view.far or view.set)
-            near = crop_set(self.near, self.near_pixels, view.set)
+            near = crop_set(self.near, self.near_pixels, view.set, self.near_premultiplied)
             frame.paste(near, (0, 0), near)
         else:
             frame = crop_set(self.canvas, self.pixels, view.set)
@@ -203,7 +223,7 @@ class ShotPainter:
         )
         self.dressing.light(frame, view, i)
         depth: Image.Image | None = None
-        if self.control:
+        if self.depth:
             depth = self._depth_background(view)
             self.cast.draw(depth, view.cast, t, p, ink=SUBJECT_DEPTH)
             self.dressing.draw(depth, view, ink=SUBJECT_DEPTH, sim=sim)
@@ -241,13 +261,10 @@ class ShotPainter:
                 k += len(pts)
                 if clipped is not None:
                     out[where][n] = clipped
-        if depth is None:
-            return DrawnFrame(np.asarray(frame), None, out["boxes"])
         return DrawnFrame(
             np.asarray(frame),
-            np.asarray(depth),
+            None if depth is None else np.asarray(depth),
             out["boxes"],
-            np.asarray(depth.convert("RGB")),
             out["props"],
             out["set"],
         )

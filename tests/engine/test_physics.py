@@ -188,7 +188,7 @@ def test_physics_bodies_are_drawn_where_the_camera_projects_them() -> None:
     ev = MotionEvent(object="ball", action=MotionAction.fall, height_m=2.0)
     shot = make_shot(frames=24, camera=Camera(size=ShotSize.wide), physics=Physics(events=(ev,)))
     spec = make_spec(shot, size=(427, 240))
-    painter = ShotPainter(spec.model_copy(update={"characters": ()}), control=True)
+    painter = ShotPainter(spec.model_copy(update={"characters": ()}), control=True, depth=True)
     ys = []
     for i in (0, 23):
         drawn = painter.frame(i)
