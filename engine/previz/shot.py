@@ -35,6 +35,11 @@ BACKGROUND_BLUR: dict[ShotSize, float] = {
 }
 """Gaussian blur (px at 480 lines) of the set: the shallow focus that sells a close shot."""
 
+FAR_STEP_PX = 0.25
+"""How far (in frame pixels) the distant layer may lag its exact place before it is drawn anew:
+mountains and sky drift a twentieth of a pixel a frame in a dolly, so a quarter-pixel step is
+invisible, and the layer is resampled every few frames instead of every frame."""
+
 SUBJECT_DEPTH = 230
 """Depth-pass grey of the stage plane (figures and props): near is bright."""
 
@@ -52,29 +57,54 @@ class DrawnFrame:
 
 
 def crop_set(
-    canvas: Canvas, pixels: np.ndarray, view: LayerView, premultiplied: Image.Image | None = None
-) -> Image.Image:
-    """The set as this frame's camera sees it: a plain slice unless the view magnifies.
-    `pixels` is `canvas.image` as an array, made once per shot; for a layer with alpha,
-    `premultiplied` is its "RGBa" copy, also made once per shot: Pillow would otherwise convert
-    the whole (larger than a frame) canvas to premultiplied alpha on every magnified frame."""
+    canvas: Canvas,
+    pixels: np.ndarray,
+    view: LayerView,
+    premultiplied: Image.Image | None = None,
+    within: tuple[int, int, int, int] | None = None,
+) -> tuple[Image.Image | None, tuple[int, int]]:
+    """The set as this frame's camera sees it, and where it goes in the frame: a plain slice
+    unless the view magnifies. `pixels` is `canvas.image` as an array, made once per shot; for a
+    layer with alpha, `premultiplied` is its "RGBa" copy (else Pillow converts the whole canvas on
+    every magnified frame) and `within` the canvas box holding all its opaque pixels: only the
+    part of the frame that box reaches is resampled, which for a layer of a few foreground
+    things is a small fraction of the frame. None when that part is out of frame."""
     w, h = canvas.width, canvas.height
     left, top, right, bottom = view.window(w, h)
     left, right = left - canvas.left, right - canvas.left
     top, bottom = top - canvas.top, bottom - canvas.top
+    sx, sy = (right - left) / w, (bottom - top) / h
+    ox0, oy0, ox1, oy1 = 0, 0, w, h
+    if within is not None:  # output pixels the box's pixels can reach through the filter
+        bx0, by0, bx1, by1 = within
+        ox0 = max(0, math.floor((bx0 - left) / sx) - math.ceil(2 / sx) - 1)
+        oy0 = max(0, math.floor((by0 - top) / sy) - math.ceil(2 / sy) - 1)
+        ox1 = min(w, math.ceil((bx1 - left) / sx) + math.ceil(2 / sx) + 1)
+        oy1 = min(h, math.ceil((by1 - top) / sy) + math.ceil(2 / sy) + 1)
+        if ox1 <= ox0 or oy1 <= oy0:
+            return None, (0, 0)
     if abs(view.zoom - 1.0) < 1e-9:
         x, y = round(left), round(top)
-        return Image.fromarray(pixels[y : y + h, x : x + w])
+        return Image.fromarray(pixels[y + oy0 : y + oy1, x + ox0 : x + ox1]), (ox0, oy0)
     # Resampling a box of a big canvas costs Pillow far more than cutting the box out first (a
     # few pixels wider than the filter reaches, so the result is the same) and resampling that.
     source = canvas.image if premultiplied is None else premultiplied
-    reach = 2 + math.ceil(max((right - left) / w, (bottom - top) / h))
-    x0, y0 = max(0, math.floor(left) - reach), max(0, math.floor(top) - reach)
-    x1 = min(source.width, math.ceil(right) + reach)
-    y1 = min(source.height, math.ceil(bottom) + reach)
+    box = (left + ox0 * sx, top + oy0 * sy, left + ox1 * sx, top + oy1 * sy)
+    reach = 2 + math.ceil(max(sx, sy))
+    x0, y0 = max(0, math.floor(box[0]) - reach), max(0, math.floor(box[1]) - reach)
+    x1 = min(source.width, math.ceil(box[2]) + reach)
+    y1 = min(source.height, math.ceil(box[3]) + reach)
     cut = source.crop((x0, y0, x1, y1))
-    out = cut.resize((w, h), Image.Resampling.BILINEAR, box=(left - x0, top - y0, right - x0, bottom - y0))
-    return out if premultiplied is None else out.convert("RGBA")
+    shifted = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
+    out = cut.resize((ox1 - ox0, oy1 - oy0), Image.Resampling.BILINEAR, box=shifted)
+    return (out if premultiplied is None else out.convert("RGBA")), (ox0, oy0)
+
+
+def _set_frame(canvas: Canvas, pixels: np.ndarray, view: LayerView) -> Image.Image:
+    """The whole frame of an opaque set layer."""
+    frame, _ = crop_set(canvas, pixels, view)
+    assert frame is not None
+    return frame
 
 
 def roll(
@@ -114,6 +144,22 @@ def _apart(a: LayerView, b: LayerView) -> bool:
     """Whether two layer views differ by more than rounding: half a pixel, or a zoom step
     that would move the frame edge by half a pixel."""
     return abs(a.dx - b.dx) > 0.5 or abs(a.dy - b.dy) > 0.5 or abs(a.zoom - b.zoom) > 1e-3
+
+
+def _drift(a: LayerView, b: LayerView, w: int, h: int) -> float:
+    """How far apart two views of a layer put its edges, in frame pixels."""
+    return max(abs(a.dx - b.dx), abs(a.dy - b.dy), abs(a.zoom - b.zoom) * max(w, h) / 2)
+
+
+def far_anchors(views: list[View], w: int, h: int, step: float = FAR_STEP_PX) -> list[int]:
+    """For each frame, the frame whose far view it shows: the last one within `step` pixels of
+    it. A pure function of the camera move, so any frame drawn alone looks the same as in the take."""
+    anchors: list[int] = []
+    for k, view in enumerate(views):
+        base = views[anchors[-1]] if anchors else view
+        far, ref = view.far or view.set, base.far or base.set
+        anchors.append(anchors[-1] if anchors and _drift(far, ref, w, h) <= step else k)
+    return anchors
 
 
 def _clip_box(points: list[Point], w: int, h: int) -> list[int] | None:
@@ -158,6 +204,9 @@ class ShotPainter:
             self.near = replace(near, image=grade(near.image))
             self.near_pixels = np.asarray(self.near.image)
             self.near_premultiplied = self.near.image.convert("RGBa")
+            self.near_box = self.near.image.getbbox(alpha_only=True)
+            self.far_anchor = far_anchors(self.views, w, h)
+            self._far: tuple[int, Image.Image] | None = None
         else:
             self.canvas = painter.paint(set_bounds(self.views, w, h), blur)
         self.canvas = replace(self.canvas, image=grade(self.canvas.image))
@@ -198,16 +247,28 @@ class ShotPainter:
             self._depth_cache = (hy, Image.fromarray(grey))
         return self._depth_cache[1].copy()
 
+    def _far_frame(self, i: int) -> Image.Image:
+        """The distant layer of frame i, resampled once per anchor (see far_anchors)."""
+        anchor = self.far_anchor[i]
+        if self._far is None or self._far[0] != anchor:
+            held = self.views[anchor]
+            self._far = (anchor, _set_frame(self.canvas, self.pixels, held.far or held.set))
+        return self._far[1].copy()
+
     def frame(self, i: int) -> DrawnFrame:
         spec, view = self.spec, self.views[i]
         t, p = i / spec.fps, self.move.progress(i)
         sim = self.sim_frame(i)
         if self.layered:
-            frame = crop_set(self.canvas, self.pixels, view.far or view.set)
-            near = crop_set(self.near, self.near_pixels, view.set, self.near_premultiplied)
-            frame.paste(near, (0, 0), near)
+            frame = self._far_frame(i)
+            if self.near_box is not None:
+                near, at = crop_set(
+                    self.near, self.near_pixels, view.set, self.near_premultiplied, self.near_box
+                )
+                if near is not None:
+                    frame.paste(near, at, near)
         else:
-            frame = crop_set(self.canvas, self.pixels, view.set)
+            frame = _set_frame(self.canvas, self.pixels, view.set)
         labels = self.cast.draw(frame, view.cast, t, p)
         boxes = dict(self.cast.boxes)
         self.dressing.draw(frame, view, sim=sim)

@@ -11,6 +11,7 @@ from engine import renderer_for
 from engine.media import part_path, probe, read_frames
 from engine.previz import PrevizRenderer
 from engine.previz.locations import location_kinds, scene_kinds
+from engine.previz.shot import ShotPainter
 from film import (
     Angle,
     BadInput,
@@ -215,3 +216,19 @@ def test_location_words_are_whole_words() -> None:
     diner = Scene(id="sc1", heading="INT. ROSA'S DINER - NIGHT", location="ROSA'S DINER")
     assert location_kinds(diner.location) == ["hills"] and scene_kinds(diner) == ["room"]
     assert location_kinds("city streets") == ["city"] and location_kinds("INT. KITCHEN") == ["room"]
+
+
+def test_a_frame_drawn_alone_is_the_frame_of_the_take() -> None:
+    """The distant layer is resampled once per quarter-pixel of drift (far_anchors), yet frame i
+    stays a pure function of i: drawn alone, backwards, it equals the sequential one."""
+    scene = Scene(id="s1", location="mountain road at dusk", time_of_day=TimeOfDay.dusk)
+    shot = make_shot(frames=30, camera=Camera(size=ShotSize.wide, movement=Movement.dolly))
+    spec = make_spec(shot, size=(320, 180), scene=scene)
+    forward = ShotPainter(spec)
+    assert forward.layered
+    anchors = forward.far_anchor
+    assert anchors[0] == 0 and anchors == sorted(anchors) and 1 < len(set(anchors)) < 30
+    drawn = [forward.frame(i).rgb for i in range(30)]
+    alone = ShotPainter(spec)
+    for i in (29, 17, 3, 16):
+        assert np.array_equal(alone.frame(i).rgb, drawn[i])
