@@ -6,9 +6,8 @@ the progress hook. It is not checkpointed: a resumed run gets a fresh one from t
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -46,6 +45,32 @@ def _ignore(event: Event) -> None:
     """Default report hook: progress is optional."""
 
 
+class RenderSlot:
+    """A render worker's turn: taken on entering, given back on leaving or as soon as `release`
+    says the last frame is drawn, so the next shot starts drawing while this one's encoder
+    drains its last frames (the cores stay busy across the hand-over)."""
+
+    def __init__(self, slots: threading.Semaphore | None) -> None:
+        self._slots = slots
+        self._held = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> RenderSlot:
+        if self._slots is not None:
+            self._slots.acquire()
+            self._held = True
+        return self
+
+    def release(self) -> None:
+        with self._lock:
+            if self._held and self._slots is not None:
+                self._held = False
+                self._slots.release()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 @dataclass
 class StudioContext:
     """Everything a run needs from outside the agents room."""
@@ -77,14 +102,9 @@ class StudioContext:
         if self.render_workers > 0:
             self._slots = threading.BoundedSemaphore(self.render_workers)
 
-    @contextlib.contextmanager
-    def render_slot(self) -> Iterator[None]:
-        """Hold one of the `render_workers` slots while a take renders."""
-        if self._slots is None:
-            yield
-            return
-        with self._slots:
-            yield
+    def render_slot(self) -> RenderSlot:
+        """One of the `render_workers` slots, held while a take draws (see RenderSlot)."""
+        return RenderSlot(self._slots)
 
     def tick(self, stage: Stage) -> int:
         """Count one finished step of `stage` (thread-safe), for monotonic stage progress."""

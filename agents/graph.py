@@ -104,11 +104,14 @@ def _take_for(ctx: StudioContext, renderer: Renderer, spec: RenderSpec, *, repor
         return found.model_copy(update={"cached": True, "shot_id": shot_id})
     ctx.work_dir.mkdir(parents=True, exist_ok=True)
 
-    def progress(done: int, total: int) -> None:
-        if report:
-            ctx.report(Event("render", shot_id, done, total))
+    with ctx.render_slot() as slot:
 
-    with ctx.render_slot():
+        def progress(done: int, total: int) -> None:
+            if report:
+                ctx.report(Event("render", shot_id, done, total))
+            if done >= total:  # drawn: the next shot may start while this encoder drains
+                slot.release()
+
         made = renderer.render(spec, ctx.work_dir / f"{key}.mp4", progress)
     take = ctx.takes.keep(made.model_copy(update={"settings": spec.engine_settings()}))
     if report:

@@ -38,6 +38,10 @@ from storage import (
 from studio.progress import RunProgress, show_warnings
 from studio.settings import Settings
 
+CRITIC_SIZE = (160, 90)
+"""The critic judges black, frozen and flickering takes from frame statistics, which a thumbnail
+keeps; decoding at this size holds a take in a few MB whatever the film's frame size."""
+
 Reviser = Callable[[FilmPlan, str], FilmPlan]
 """Applies a person's revision note to a plan: the edit grammar, or free text with an LLM."""
 Review = Callable[[FilmPlan, Reviser], FilmPlan | None]
@@ -259,7 +263,7 @@ def _agents(settings: Settings) -> dict[str, Any]:
     chosen: dict[str, Any] = llm_agents(config, ledger) if config else {"ledger": ledger}
     if settings.critic:
         limits = CriticConfig(max_retakes=settings.critic_max_retakes)
-        chosen["critic"] = Critic(lambda take: read_frames(Path(take.path)), limits)
+        chosen["critic"] = Critic(lambda take: read_frames(Path(take.path), size=CRITIC_SIZE), limits)
     return chosen
 
 

@@ -35,10 +35,10 @@ from engine.cutting.mp4 import read_video
 from engine.cutting.provenance import C2paSigner, provenance_metadata, x264_options
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
 from engine.cutting.titles import render_title_card, title_frame
-from engine.media import H264_ARGS, MediaInfo, probe, run_ffmpeg
+from engine.media import ENCODER_THREADS, H264_ARGS, MediaInfo, probe, run_ffmpeg
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
-from film.process import pid_alive
+from film.process import cores, pid_alive
 
 __all__ = [
     "COMMENT",
@@ -93,6 +93,18 @@ def _concat_line(path: Path) -> str:
     return f"file '{escaped}'\n"
 
 
+def encode_workers() -> int:
+    """Pieces encoded at once: each x264 runs ENCODER_THREADS threads (fixed, for the bitstream),
+    so more encoders than the cores hold only fight over them."""
+    return max(1, cores() // ENCODER_THREADS)
+
+
+def _probe_workers(clips: int) -> int:
+    """Threads checking takes (and encoding the reference) at once: a check is mostly a header
+    read or an ffmpeg probe waiting on the disk, so two per core, but no more than the work."""
+    return max(1, min(clips + 1, 2 * cores()))
+
+
 _REFERENCES: dict[tuple[int, int, int], bytes | None] = {}
 
 
@@ -143,20 +155,18 @@ class FfmpegAssembler:
         sweep_stale_work(out_dir)
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
-            with ThreadPoolExecutor(max_workers=4) as pool:  # probing is mostly waiting on ffmpeg
+            with ThreadPoolExecutor(max_workers=_probe_workers(len(timeline.clips))) as pool:
                 reference = pool.submit(reference_options, timeline.width, timeline.height, timeline.fps)
                 sources = list(pool.map(lambda i: self._source(i, timeline, reference.result()),
                                         range(len(timeline.clips))))  # fmt: skip
-            pieces = plan_pieces(timeline, sources, burn=opts.burn_subtitles)
-            parts = self._render(pieces, timeline, sources, work)
-            listing = work / "parts.txt"
-            listing.write_text("".join(_concat_line(p) for p in parts), encoding="utf-8")
-            film = work / FILM_NAME
-            self._mux(listing, timeline, plan, work, film)
-            header = read_video(film)  # the muxer's own sample table: no second pass over the film
-            got = header.frames if header is not None else probe(film).frames
-            if got != timeline.total_frames:
-                raise RenderFailure(f"the joined film has {got} frames, the timeline {timeline.total_frames}")
+            with ThreadPoolExecutor(max_workers=1) as side:  # the sheet is drawn while the pieces encode
+                sheet = None
+                if opts.exports:
+                    fps = [s.fps for s in sources]
+                    sheet = side.submit(contact_sheet, timeline, plan, work / SHEET_NAME, take_fps=fps)
+                film = self._film(timeline, plan, sources, work)
+                if sheet is not None:
+                    sheet.result()
             if opts.signer is not None:
                 opts.signer.sign(film, title=plan.title)
             names = [PLAN_NAME, SRT_NAME, VTT_NAME]
@@ -166,11 +176,24 @@ class FfmpegAssembler:
             if opts.exports:
                 (work / TIMELINE_NAME).write_text(timeline.model_dump_json(indent=2), encoding="utf-8")
                 write_otio(timeline, plan, work / OTIO_NAME)
-                contact_sheet(timeline, plan, work / SHEET_NAME)
                 names += [TIMELINE_NAME, OTIO_NAME, SHEET_NAME]
             for name in [*names, FILM_NAME]:  # the film last: its presence means the rest is there
                 os.replace(work / name, out_dir / name)
         return out_dir / FILM_NAME
+
+    def _film(self, timeline: Timeline, plan: FilmPlan, sources: Sequence[ClipSource], work: Path) -> Path:
+        """The picture cut and joined with its sound in `work`, checked to have every frame."""
+        pieces = plan_pieces(timeline, sources, burn=self.options.burn_subtitles)
+        parts = self._render(pieces, timeline, sources, work)
+        listing = work / "parts.txt"
+        listing.write_text("".join(_concat_line(p) for p in parts), encoding="utf-8")
+        film = work / FILM_NAME
+        self._mux(listing, timeline, plan, work, film)
+        header = read_video(film)  # the muxer's own sample table: no second pass over the film
+        got = header.frames if header is not None else probe(film).frames
+        if got != timeline.total_frames:
+            raise RenderFailure(f"the joined film has {got} frames, the timeline {timeline.total_frames}")
+        return film
 
     def _render(self, pieces: Sequence[Piece], timeline: Timeline, sources: Sequence[ClipSource],
                 work: Path) -> list[Path]:  # fmt: skip
@@ -187,7 +210,7 @@ class FfmpegAssembler:
                     groups.append([])
                 groups[-1].append(p)
                 group_of[k] = len(groups) - 1
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=encode_workers()) as pool:
             encoded = [
                 pool.submit(self._encoded, g, timeline, sources, work, n) for n, g in enumerate(groups)
             ]

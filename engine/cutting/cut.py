@@ -9,10 +9,13 @@ a trim. The long middles of takes are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -99,14 +102,13 @@ def plan_pieces(timeline: Timeline, sources: Sequence[ClipSource], *, burn: bool
     return pieces
 
 
-def decode(
-    take: Path, start: int, count: int, width: int, height: int, fps: float | None = None
-) -> np.ndarray:
-    """Frames [start, start+count) of `take`, conformed to width×height (letterboxed).
+def _decode_cmd(take: Path, start: int, count: int, width: int, height: int, fps: float | None) -> list[str]:
+    """ffmpeg writing frames [start, start+count) of `take` to stdout as raw RGB, letterboxed.
 
     With `fps` (a take whose frame i sits at i/fps, as all storyreel encodes do) ffmpeg seeks to
     the keyframe before `start` and decodes from there; otherwise it decodes from the beginning
-    and selects by frame number, which is exact for any file."""
+    and selects by frame number, which is exact for any file. One decoder thread: these decodes
+    serve a few dozen frames beside two-thread encoders, and the pixels are the same either way."""
     size = (
         f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
         f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2"
@@ -117,26 +119,96 @@ def decode(
         vf = f"{size},setsar=1"
     else:
         vf = f"select=between(n\\,{start}\\,{start + count - 1}),{size},setsar=1"
-    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", *seek, "-i", str(take),
-           "-map", "0:v:0", "-vf", vf, "-fps_mode", "passthrough", "-frames:v", str(count),
-           "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]  # fmt: skip
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
-    size_b = width * height * 3
-    if proc.returncode != 0 or len(proc.stdout) != count * size_b:
-        err = proc.stderr.decode("utf-8", "replace")[-600:]
-        raise RenderFailure(f"could not decode frames {start}..{start + count} of {take.name}: {err}")
+    return [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1", *seek,
+            "-i", str(take), "-map", "0:v:0", "-vf", vf, "-fps_mode", "passthrough", "-frames:v", str(count),
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]  # fmt: skip
+
+
+def _failure(take: Path, start: int, count: int, stderr: bytes) -> RenderFailure:
+    err = stderr.decode("utf-8", "replace")[-600:]
+    return RenderFailure(f"could not decode frames {start}..{start + count} of {take.name}: {err}")
+
+
+def decode(
+    take: Path, start: int, count: int, width: int, height: int, fps: float | None = None
+) -> np.ndarray:
+    """Frames [start, start+count) of `take`, conformed to width×height (letterboxed); with
+    `fps` ffmpeg seeks (see `_decode_cmd`)."""
+    proc = subprocess.run(
+        _decode_cmd(take, start, count, width, height, fps), stdin=subprocess.DEVNULL, capture_output=True
+    )
+    if proc.returncode != 0 or len(proc.stdout) != count * width * height * 3:
+        raise _failure(take, start, count, proc.stderr)
     return np.frombuffer(proc.stdout, np.uint8).reshape(count, height, width, 3)
 
 
-DECODE_CHUNK = 24
-"""Frames decoded at a time: a run of re-encoded pieces may span whole clips, and holding them
-all at 854×480 would cost hundreds of MB; chunks keep memory flat."""
+class FrameStream:
+    """Take frames [start, stop) read off one ffmpeg's stdout a frame at a time: one process for
+    a whole span rather than one per chunk, and no frame held here. ffmpeg is reaped as soon as
+    the last frame is read; `close` kills and reaps it earlier (safe to call more than once)."""
+
+    def __init__(self, take: Path, start: int, stop: int, width: int, height: int, fps: float | None) -> None:
+        self.take, self.start, self.stop = take, start, stop
+        self.next = start  # the take frame `read` returns next
+        self.shape = (height, width, 3)
+        # a file, not a pipe, so it cannot fill up and stall ffmpeg; `close` closes it
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._proc = subprocess.Popen(
+                _decode_cmd(take, start, stop - start, width, height, fps),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr,
+            )  # fmt: skip
+        except BaseException:
+            self._stderr.close()
+            raise
+
+    @property
+    def closed(self) -> bool:
+        return self._stderr.closed
+
+    def read(self) -> np.ndarray:
+        """The frame at `next`; RenderFailure if ffmpeg ends before `stop` or exits with an error."""
+        if self.closed or self.next >= self.stop:
+            raise RenderFailure(f"frame {self.next} of {self.take.name} is outside this decode")
+        assert self._proc.stdout is not None
+        size = self.shape[0] * self.shape[1] * self.shape[2]
+        data = self._proc.stdout.read(size)
+        if len(data) != size:
+            raise self._error()
+        self.next += 1
+        if self.next == self.stop:
+            if self._reap(kill=False) != 0:
+                raise self._error()
+            self.close()
+        return np.frombuffer(data, np.uint8).reshape(self.shape)
+
+    def _reap(self, *, kill: bool) -> int:
+        if kill and self._proc.poll() is None:
+            self._proc.kill()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()  # ffmpeg cannot block on a closed pipe: the wait always ends
+        return self._proc.wait()
+
+    def _error(self) -> RenderFailure:
+        self._reap(kill=False)  # let ffmpeg finish writing why
+        self._stderr.seek(0)
+        err = self._stderr.read()
+        self.close()
+        return _failure(self.take, self.start, self.stop - self.start, err)
+
+    def close(self) -> None:
+        self._reap(kill=True)
+        self._stderr.close()
 
 
 class ClipFrames:
     """Clip-relative frames of one clip, reaching into the take's handles and holding the edge
-    frame where the take has none (so a transition never needs frames the take lacks). Frames
-    are decoded in chunks as they are asked for, in order."""
+    frame where the take has none (so a transition never needs frames the take lacks).
+
+    Frames are asked for in order, so one FrameStream, started at the first frame asked for,
+    serves the span; a request it cannot serve (backwards, or past a keyframe ahead, where a
+    seek is cheaper than decoding the gap) restarts it there. Only the last frame is kept.
+    Use it as a context manager, or `close` it, so the decoder is always reaped."""
 
     def __init__(self, timeline: Timeline, index: int, src: ClipSource, lo: int, hi: int) -> None:
         self.clip: Clip = timeline.clips[index]
@@ -145,17 +217,39 @@ class ClipFrames:
         self.src = src
         self.first = min(max(self.clip.in_frame + lo, 0), src.take_frames - 1)
         self.last = min(max(self.clip.in_frame + hi - 1, 0), src.take_frames - 1)
-        self._start = 0
-        self._chunk = np.empty((0, timeline.height, timeline.width, 3), np.uint8)
+        self._stream: FrameStream | None = None
+        self._held: tuple[int, np.ndarray] | None = None
+        self._reach = GOP if src.fps else src.take_frames  # without seeking, reading on beats restarting
 
     def _take_frame(self, at: int) -> np.ndarray:
         at = min(max(at, self.first), self.last)
-        if not self._start <= at < self._start + len(self._chunk):
-            count = min(DECODE_CHUNK, self.last - at + 1)
+        if self._held is not None and self._held[0] == at:
+            return self._held[1]
+        stream = self._stream
+        if stream is None or stream.closed or not stream.next <= at < stream.next + self._reach:
+            self.close()
             t = self.timeline
-            self._chunk = decode(self.src.take, at, count, t.width, t.height, self.src.fps)
-            self._start = at
-        return self._chunk[at - self._start]
+            stream = self._stream = FrameStream(
+                self.src.take, at, self.last + 1, t.width, t.height, self.src.fps
+            )
+        while stream.next < at:
+            stream.read()
+        frame = stream.read()
+        self._held = (at, frame)
+        return frame
+
+    def close(self) -> None:
+        """Reap the decoder and drop the held frame (a later request starts a new decoder)."""
+        self._held = None
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __getitem__(self, rel: int) -> np.ndarray:
         frame = self._take_frame(self.clip.in_frame + rel)
@@ -234,19 +328,32 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
     """Encode a run of neighbouring pieces as one file with the shared settings: one decode per
     clip and one encode per run, not one per piece. With `burn`, subtitles go on every frame."""
     spans: dict[int, tuple[int, int]] = {}
-    for piece in group:
+    last_use: dict[int, int] = {}
+    for k, piece in enumerate(group):
         for ic, (lo, hi) in needed(piece, timeline).items():
             old = spans.get(ic, (lo, hi))
             spans[ic] = (min(lo, old[0]), max(hi, old[1]))
-    clips = {ic: ClipFrames(timeline, ic, sources[ic], lo, hi) for ic, (lo, hi) in spans.items()}
+            last_use[ic] = k
+    done_after: dict[int, list[int]] = {}  # piece k -> the clips no later piece needs
+    for ic, k in last_use.items():
+        done_after.setdefault(k, []).append(ic)
     fps = timeline.fps
-    with FrameWriter(dest, timeline.width, timeline.height, fps) as writer:
-        for piece in group:
+    with (
+        contextlib.ExitStack() as decoders,
+        FrameWriter(dest, timeline.width, timeline.height, fps) as writer,
+    ):
+        clips = {
+            ic: decoders.enter_context(ClipFrames(timeline, ic, sources[ic], lo, hi))
+            for ic, (lo, hi) in spans.items()
+        }
+        for k, piece in enumerate(group):
             for j, frame in enumerate(piece_frames(piece, timeline, clips)):
                 if burn:
                     cue = cue_at(timeline.subtitles, (piece.film_start + j) / fps)
                     frame = burn_in(frame, cue_text(cue), timeline.language) if cue else frame
                 writer.write(np.ascontiguousarray(frame))
+            for ic in done_after.get(k, ()):  # a burned-in film is one run over every clip: let go early
+                clips[ic].close()
     return dest
 
 

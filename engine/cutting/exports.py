@@ -6,17 +6,19 @@ moved into place with os.replace, so a failed make never leaves a half-written s
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import opentimelineio as otio
-from PIL import Image
+from PIL import Image, ImageOps
 
 from engine.cutting.cut import decode
 from engine.cutting.lettering import draw_text, ellipsize, font
 from film import Clip, FilmPlan, Timeline
 from film.files import atomic_path
+from film.process import cores
 
 OTIO_NAME = "film.otio"
 SHEET_NAME = "contact-sheet.png"
@@ -71,8 +73,28 @@ def write_otio(timeline: Timeline, plan: FilmPlan, dest: Path) -> Path:
     return dest
 
 
-def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int = 4) -> Path:
-    """A storyboard grid of the cut: each clip's mid frame with its shot id and description."""
+def _mid_frame(clip: Clip, fps: float | None, size: tuple[int, int]) -> np.ndarray:
+    """The clip's middle frame at `size`, letterboxed: the still the engine drew of it when there
+    is one (nothing to decode), else decoded from the take, seeking when `fps` says frame i is at
+    i/fps."""
+    mid = clip.in_frame + clip.frames // 2
+    if clip.still and clip.still_frame == mid and Path(clip.still).is_file():
+        try:
+            with Image.open(clip.still) as still:
+                picture = ImageOps.pad(still.convert("RGB"), size, Image.Resampling.BICUBIC, color=(0, 0, 0))
+            return np.asarray(picture)
+        except OSError:  # an unreadable still costs a decode, not the sheet
+            pass
+    return decode(Path(clip.take_path), mid, 1, size[0], size[1], fps)[0]
+
+
+def contact_sheet(
+    timeline: Timeline, plan: FilmPlan, dest: Path, columns: int = 4, *, take_fps: Sequence[float | None] = ()
+) -> Path:
+    """A storyboard grid of the cut: each clip's mid frame with its shot id and description.
+
+    `take_fps[i]`, where known, is the rate at which clip i's take has frame n at n/fps (the
+    assembler knows it of storyreel encodes): a decode then seeks instead of starting at frame 0."""
     shots = {s.id: s for s in plan.shots}
     cell_w = min(_CELL_W, timeline.width)
     cell_h = round(timeline.height * cell_w / timeline.width)
@@ -85,12 +107,11 @@ def contact_sheet(timeline: Timeline, plan: FilmPlan, dest: Path, columns: int =
     language = timeline.language or plan.language
     small, bold = font(12, language=language), font(13, bold=True, language=language)
 
-    def mid_frame(clip: Clip) -> np.ndarray:
-        mid = clip.in_frame + clip.frames // 2
-        return decode(Path(clip.take_path), mid, 1, cell_w + cell_w % 2, cell_h + cell_h % 2)[0]
-
-    with ThreadPoolExecutor(max_workers=4) as pool:  # each decode is mostly ffmpeg start-up
-        frames = list(pool.map(mid_frame, timeline.clips))
+    fps = list(take_fps) + [None] * (len(timeline.clips) - len(take_fps))
+    size = (cell_w + cell_w % 2, cell_h + cell_h % 2)  # even, as the sheet always decoded; the paste crops
+    workers = max(1, min(cores(), len(timeline.clips)))  # one-thread decodes: one per core
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        frames = list(pool.map(lambda clip, rate: _mid_frame(clip, rate, size), timeline.clips, fps))
     for k, (clip, frame) in enumerate(zip(timeline.clips, frames, strict=True)):
         x = _GAP + (k % cols) * (cell_w + _GAP)
         y = _GAP + (k // cols) * (cell_h + band + _GAP)
