@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from engine.media import FrameWriter, read_frames
+from engine.cutting.cut import FrameStream
+from engine.media import FrameWriter, probe
 from film import BadInput
 
 SMOOTHING = 0.12
@@ -69,15 +70,19 @@ def reframe_take(
     """`take` re-cut to width×height following its character boxes; written atomically."""
     if width < 16 or height < 16:
         raise BadInput("size", f"{width}x{height}", "must be at least 16x16")
-    frames = read_frames(Path(take))
-    n, src_h, src_w = frames.shape[:3]
+    info = probe(Path(take))
+    n, src_h, src_w = info.frames, info.height, info.width
     crop_w, crop_h = crop_size(src_w, src_h, width, height)
     corners = crop_track(subject_centres(boxes_file, n, src_w, src_h), src_w, src_h, crop_w, crop_h)
-    with FrameWriter(dest, width, height, fps) as writer:
-        for frame, (x0, y0) in zip(frames, corners, strict=True):
-            window = frame[y0 : y0 + crop_h, x0 : x0 + crop_w]
-            img = Image.fromarray(np.ascontiguousarray(window)).resize(
-                (width, height), Image.Resampling.LANCZOS
-            )
-            writer.write(np.asarray(img))
+    stream = FrameStream(Path(take), 0, n, src_w, src_h, None)  # a frame at a time: flat memory
+    try:
+        with FrameWriter(dest, width, height, fps) as writer:
+            for x0, y0 in corners:
+                window = stream.read()[y0 : y0 + crop_h, x0 : x0 + crop_w]
+                img = Image.fromarray(np.ascontiguousarray(window)).resize(
+                    (width, height), Image.Resampling.LANCZOS
+                )
+                writer.write(np.asarray(img))
+    finally:
+        stream.close()
     return dest
