@@ -26,7 +26,7 @@ from film import (
 )
 from film.disclosure import AI_LABEL
 from film.plan import DialogueLine
-from film.timeline import Overlay, TransitionKind
+from film.timeline import KEYFRAME_INTERVAL, Overlay, TransitionKind
 
 MIN_CUE_S = 1.0
 TRANSITION_S = 0.5
@@ -119,7 +119,7 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
         free = clip.head
         end = clip.frames - (clips[i + 1].tail_of_previous if i + 1 < len(clips) else 0)
         if i == len(clips) - 1:
-            end_frames = min(round(END_TITLE_S * fps), (end - free) // 2)
+            end_frames = _end_on_grid(end, round(END_TITLE_S * fps), (end - free) // 2, round(1.5 * fps))
             if end_frames >= 1:
                 end -= end_frames
                 overlays.append(
@@ -135,7 +135,7 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
         new_scene = i == 0 or shot.scene_id != plan.shots[i - 1].scene_id
         if long_film and new_scene:
             scene = plan.scene(shot.scene_id)
-            frames = min(round(CHAPTER_S * fps), end - free)
+            frames = _on_grid(free, round(CHAPTER_S * fps), end - free, fps // 2)
             if frames >= fps // 2:
                 text = _short(scene.heading or scene.location, 200)
                 overlays.append(
@@ -145,7 +145,7 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
         for perf in shot.performances:
             if perf.character_id in seen:
                 continue
-            frames = min(round(LOWER_THIRD_S * fps), end - free)
+            frames = _on_grid(free, round(LOWER_THIRD_S * fps), end - free, fps)
             if frames < fps:  # too short to read: try again the next time they appear
                 continue
             seen.add(perf.character_id)
@@ -162,6 +162,22 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
             )
             free += frames
     return overlays
+
+
+def _on_grid(start: int, wanted: int, most: int, least: int) -> int:
+    """An overlay's length from `start`: the one nearest `wanted`, between `least` and `most`,
+    that ends on a keyframe (so the cut re-encodes whole GOPs only); `wanted` capped at `most`
+    where no keyframe is in reach."""
+    g = KEYFRAME_INTERVAL
+    ends = range((start + least + g - 1) // g * g, start + most + 1, g)
+    return min((e - start for e in ends), key=lambda n: abs(n - wanted), default=min(wanted, most))
+
+
+def _end_on_grid(end: int, wanted: int, most: int, least: int) -> int:
+    """The end title's length: it ends with the clip, so it is its start that goes on a keyframe."""
+    g = KEYFRAME_INTERVAL
+    starts = range((end - most + g - 1) // g * g, end - least + 1, g)
+    return min((end - s for s in starts), key=lambda n: abs(n - wanted), default=min(wanted, most))
 
 
 def subtitle_cues(shot: Shot, start_s: float, end_s: float) -> list[SubtitleCue]:

@@ -22,12 +22,14 @@ import numpy as np
 
 from film import RenderFailure
 from film.files import part_path
+from film.timeline import KEYFRAME_INTERVAL
 
 # fmt: off
 H264_ARGS: tuple[str, ...] = (
     "-c:v", "libx264", "-pix_fmt", "yuv420p", "-profile:v", "high",
     "-preset", "veryfast", "-crf", "20",
-    "-g", "48", "-keyint_min", "48", "-sc_threshold", "0",  # a fixed GOP, no scene-cut keyframes
+    "-g", str(KEYFRAME_INTERVAL), "-keyint_min", str(KEYFRAME_INTERVAL),  # a fixed GOP and
+    "-sc_threshold", "0",  # no scene-cut keyframes
     # A fixed thread count keeps the bitstream the same on every machine; mbtree=0 because
     # macroblock-tree with frame threads made x264 non-deterministic here; stitchable keeps
     # SPS/PPS independent of content so takes concatenate with stream copy.

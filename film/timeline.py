@@ -15,6 +15,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+KEYFRAME_INTERVAL = 48
+"""Frames between the keyframes of every storyreel encode (a closed, fixed GOP; engine.media's
+H.264 settings use it). The cut stream-copies whole GOPs, so an overlay that ends on a keyframe
+costs whole GOPs of re-encoding and no more: the editor times its overlays to this grid."""
+
 TransitionKind = Literal["cut", "crossfade", "dip_to_black", "wipe"]
 OverlayKind = Literal["lower_third", "chapter", "end"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agents import edit, plan_brief
 from film import Camera, Character, FilmPlan, Performance, Scene, Shot, Take, TimeOfDay
+from film.timeline import KEYFRAME_INTERVAL
 from tests.agents.briefs import SCREENPLAY
 
 
@@ -72,3 +73,20 @@ def test_screenplay_edit_keeps_every_take_whole() -> None:
     assert [c.frames for c in timeline.clips] == [s.frames for s in plan.shots]
     assert timeline.total_frames == plan.total_frames
     assert timeline.subtitles
+
+
+def test_overlays_are_timed_to_the_keyframe_grid() -> None:
+    """Each overlay ends on a keyframe (the end title starts on one), so the cut re-encodes whole
+    GOPs under it and copies the rest; each stays near its length and readable."""
+    scenes = (
+        Scene(id="a", heading="EXT. HARBOUR - NIGHT", time_of_day=TimeOfDay.night),
+        Scene(id="b", heading="INT. FERRY CABIN - DAWN", time_of_day=TimeOfDay.dawn),
+    )
+    plan = _plan(scenes, ["a"] * 4 + ["b"] * 4, seconds=9.0)
+    timeline = edit(plan, _takes(plan))
+    kinds = {o.kind for o in timeline.overlays}
+    assert kinds == {"chapter", "lower_third", "end"}
+    for o in timeline.overlays:
+        at_keyframe = o.start_frame if o.kind == "end" else o.start_frame + o.frames
+        assert at_keyframe % KEYFRAME_INTERVAL == 0, o
+        assert o.frames >= plan.fps // 2 if o.kind == "chapter" else o.frames >= plan.fps
