@@ -6,19 +6,23 @@ moved into place with os.replace, so a failed make never leaves a half-written s
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import opentimelineio as otio
 from PIL import Image, ImageOps
 
 from engine.cutting.cut import decode
-from engine.cutting.lettering import draw_text, ellipsize, font
-from film import Clip, FilmPlan, Timeline
+from engine.cutting.lettering import Font, draw_text, ellipsize, font
+from film import Clip, FilmPlan, Shot, Timeline
 from film.files import atomic_path
 from film.process import cores
+
+T = TypeVar("T")
 
 OTIO_NAME = "film.otio"
 SHEET_NAME = "contact-sheet.png"
@@ -111,17 +115,47 @@ def contact_sheet(
     size = (cell_w + cell_w % 2, cell_h + cell_h % 2)  # even, as the sheet always decoded; the paste crops
     workers = max(1, min(cores(), len(timeline.clips)))  # one-thread decodes: one per core
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        frames = list(pool.map(lambda clip, rate: _mid_frame(clip, rate, size), timeline.clips, fps))
-    for k, (clip, frame) in enumerate(zip(timeline.clips, frames, strict=True)):
-        x = _GAP + (k % cols) * (cell_w + _GAP)
-        y = _GAP + (k // cols) * (cell_h + band + _GAP)
-        sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
-        shot = shots.get(clip.shot_id)
-        seconds = clip.frames / timeline.fps
-        label = f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}"
-        draw_text(sheet, (x, y + cell_h + 2), ellipsize(label, bold, cell_w), bold, (236, 232, 220))
-        about = ellipsize(shot.description, small, cell_w) if shot else ""
-        draw_text(sheet, (x, y + cell_h + 18), about, small, (170, 174, 186))
+        frames = _windowed(
+            pool, lambda k: _mid_frame(timeline.clips[k], fps[k], size), len(timeline.clips), 2 * workers
+        )
+        for k, frame in enumerate(frames):
+            _cell(sheet, k, frame, cols, (cell_w, cell_h, band), timeline, shots, (small, bold))
     with atomic_path(dest) as tmp:
         sheet.save(tmp, format="PNG")
     return dest
+
+
+def _windowed(pool: ThreadPoolExecutor, job: Callable[[int], T], count: int, ahead: int) -> Iterator[T]:
+    """job(0), job(1)... in order, at most `ahead` in flight: a long film's cells never pile up."""
+    pending: deque[Future[T]] = deque()
+    for k in range(count):
+        pending.append(pool.submit(job, k))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _cell(
+    sheet: Image.Image,
+    k: int,
+    frame: np.ndarray,
+    cols: int,
+    geometry: tuple[int, int, int],
+    timeline: Timeline,
+    shots: dict[str, Shot],
+    fonts: tuple[Font, Font],
+) -> None:
+    """Clip k's frame and its two label lines, in their place on the sheet."""
+    cell_w, cell_h, band = geometry
+    small, bold = fonts
+    clip = timeline.clips[k]
+    x = _GAP + (k % cols) * (cell_w + _GAP)
+    y = _GAP + (k // cols) * (cell_h + band + _GAP)
+    sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
+    shot = shots.get(clip.shot_id)
+    seconds = clip.frames / timeline.fps
+    label = f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}"
+    draw_text(sheet, (x, y + cell_h + 2), ellipsize(label, bold, cell_w), bold, (236, 232, 220))
+    about = ellipsize(shot.description, small, cell_w) if shot else ""
+    draw_text(sheet, (x, y + cell_h + 18), about, small, (170, 174, 186))
