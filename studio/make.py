@@ -117,6 +117,9 @@ def make_film(
     gate: bool = False,
 ) -> FilmResult:
     """Brief → plan → takes → film, as one durable run. With `gate`, stop for review after planning."""
+    from agents.heuristics.language import warm
+
+    warm()  # the planner's language model loads while the run's database and graph are set up
     state: dict[str, Any] = {
         "brief": request.brief,
         "duration_s": request.duration_s,

@@ -15,6 +15,7 @@ call). Two corrections keep it useful on story briefs:
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -151,9 +152,24 @@ def _lexicon_evidence(text: str) -> dict[str, int]:
     return scores
 
 
+_LOADING = threading.Lock()
+
+
 @cache
 def _identifier() -> LanguageIdentifier:
     """py3langid's model, read once per process and only when a text needs it (keeps the CLI fast)."""
+    with _LOADING:  # a planner asking while `warm` still reads it waits for that read
+        return _load_identifier()
+
+
+@cache
+def _load_identifier() -> LanguageIdentifier:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def warm() -> None:
+    """Start reading the model on a side thread: unpacking it (LZMA, which lets go of the GIL)
+    takes half a second that a film's start-up (database, graph) can hide."""
+    threading.Thread(target=_identifier, name="langid-warm", daemon=True).start()

@@ -21,6 +21,7 @@ import numpy as np
 
 from engine.cutting.subtitles import burn_in, cue_at, cue_text
 from engine.cutting.titles import paint_overlay
+from engine.feed import FrameFeed
 from engine.media import H264_ARGS, FrameWriter, ffmpeg_exe, run_ffmpeg
 from film import Clip, RenderFailure, Timeline
 
@@ -341,6 +342,7 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
     with (
         contextlib.ExitStack() as decoders,
         FrameWriter(dest, timeline.width, timeline.height, fps) as writer,
+        FrameFeed(writer) as feed,  # paint the next frame while x264 takes this one
     ):
         clips = {
             ic: decoders.enter_context(ClipFrames(timeline, ic, sources[ic], lo, hi))
@@ -351,7 +353,7 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
                 if burn:
                     cue = cue_at(timeline.subtitles, (piece.film_start + j) / fps)
                     frame = burn_in(frame, cue_text(cue), timeline.language) if cue else frame
-                writer.write(np.ascontiguousarray(frame))
+                feed.put(np.ascontiguousarray(frame))
             for ic in done_after.get(k, ()):  # a burned-in film is one run over every clip: let go early
                 clips[ic].close()
     return dest

@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from engine.feed import FrameFeed
 from engine.media import FrameWriter
-from engine.previz.feed import FrameFeed
 from engine.previz.shot import ShotPainter
 from film import BadInput, ProgressFn, RenderSpec, Take
 from film.files import atomic_path, write_atomic

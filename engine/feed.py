@@ -1,9 +1,10 @@
 """A frame feed: hands frames to a FrameWriter from a background thread.
 
-Writing a frame into ffmpeg's pipe blocks until ffmpeg has read it, so a renderer that writes
-inline cannot draw the next frame meanwhile; with two encodes (picture and depth) the stalls
-add up. A short queue per writer lets drawing and both encodes overlap, on any core count,
-while each writer still gets its frames in order (the bitstream is unchanged).
+Writing a frame into ffmpeg's pipe blocks until ffmpeg has read it, so a renderer (or the cut,
+painting overlays) that writes inline cannot draw the next frame meanwhile; with two encodes
+(picture and depth) the stalls add up. A short queue per writer lets drawing and both encodes
+overlap, on any core count, while each writer still gets its frames in order (the bitstream is
+unchanged).
 """
 
 from __future__ import annotations
