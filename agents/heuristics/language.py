@@ -15,9 +15,17 @@ call). Two corrections keep it useful on story briefs:
 
 from __future__ import annotations
 
+import contextlib
+import lzma
+import os
+import shutil
+import tempfile
 import threading
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from agents.heuristics import lexicon
 from agents.heuristics.text import words
@@ -164,9 +172,42 @@ def _identifier() -> LanguageIdentifier:
 
 @cache
 def _load_identifier() -> LanguageIdentifier:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    packed = Path(MODEL_DIR) / MODEL_FILE
+    unpacked = _unpacked(packed)
+    if unpacked is not None:  # read as py3langid's own loader reads it, without the LZMA pass
+        with contextlib.suppress(Exception):  # any surprise: py3langid's own way below
+            from py3langid.modelio import _to_array
+
+            with np.load(unpacked, allow_pickle=False) as data:
+                row = _to_array(data["nextmove_row"])
+                return LanguageIdentifier(
+                    np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(),
+                    _to_array(data["nextmove"]), data["out_feat"].tolist(), tk_row=row,
+                )  # fmt: skip
+    return LanguageIdentifier.from_model_file(packed)
+
+
+def _unpacked(packed: Path) -> Path | None:
+    """The model decompressed once into the user's cache (keyed by the packed file's size and
+    time), so each later process skips half a second of LZMA; None where there is no cache."""
+    stat = packed.stat()
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storyreel"
+    target = root / f"langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
+    if target.is_file():
+        return target
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with (
+            tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".part") as tmp,
+            lzma.open(packed) as src,
+        ):
+            shutil.copyfileobj(src, tmp, length=1 << 20)
+        os.replace(tmp.name, target)
+    except (OSError, lzma.LZMAError):
+        return None
+    return target
 
 
 def warm() -> None:
