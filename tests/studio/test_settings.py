@@ -98,3 +98,14 @@ def test_a_database_that_is_not_there_is_one_line(cli: Cli, studio_env: dict[str
     done = cli("runs")
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "cannot open the database postgresql+psycopg://nobody:***@127.0.0.1:9/films" in done.stderr
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 1), (2, 1), (3, 1), (4, 2), (16, 8)])
+def test_render_workers_are_sized_from_the_cores(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, workers: int
+) -> None:
+    """Unset, one render worker per two cores (each shot's x264 runs two threads), so drawing
+    and encoding never oversubscribe the cores this process may use; a set value wins."""
+    monkeypatch.setattr("film.process.os.sched_getaffinity", lambda pid: set(range(cores)))
+    assert Settings(home=tmp_path).workers() == workers
+    assert Settings(home=tmp_path, render_workers=3).workers() == 3
