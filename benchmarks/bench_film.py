@@ -20,6 +20,7 @@ process to compare peak memory (the Python process's peak RSS, ffmpeg children a
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
 import subprocess
@@ -82,6 +83,12 @@ def film(duration: float, brief: Path, tmp: Path) -> tuple[float, FilmResult]:
     return time.perf_counter() - started, result
 
 
+def cpu_s() -> tuple[float, float]:
+    """CPU seconds so far of this process and of its finished children (the ffmpeg runs)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def peak_mb() -> float:
     """Peak RSS of this Python process so far, in MB (ffmpeg children are not counted: their
     getrusage peak includes the parent's pages at fork, so it reads like the parent's)."""
@@ -110,7 +117,9 @@ def main() -> None:
         tmp = Path(name)
         frames = round(args.duration * FPS)
         before = floor_s(frames, tmp / "floor.mp4")
+        cpu_before = cpu_s()
         wall, result = film(args.duration, args.brief_file, tmp)
+        python_cpu, ffmpeg_cpu = (a - b for a, b in zip(cpu_s(), cpu_before, strict=True))
         after = floor_s(frames, tmp / "floor.mp4")
         floor = (before + after) / 2
         print(
@@ -127,6 +136,7 @@ def main() -> None:
     )
     for stage, seconds in result.stage_s.items():
         print(f"stage {stage:<10} {seconds:7.2f}s")
+    print(f"film cpu: python {python_cpu:.2f}s, ffmpeg {ffmpeg_cpu:.2f}s ({os.cpu_count()} cores here)")
     ratio = wall / floor
     if baseline_mb is None:
         print(
