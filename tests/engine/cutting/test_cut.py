@@ -168,3 +168,18 @@ def test_reencoded_windows_are_cached_by_content(solid_takes: list[Path], tmp_pa
     assert 1 <= len(new) < len(pieces)  # the windows next to the changed take, not the first one
     assert (read_frames(cached_cut) == read_frames(fresh_cut)).all()
     assert probe(first).frames == probe(cached_cut).frames == revised.total_frames
+
+
+def test_title_card_is_encoded_once_per_content(solid_takes: list[Path], tmp_path: Path) -> None:
+    """The title card is a static picture with a fade: a second film with the same card reuses
+    its encode byte for byte; another title gets its own."""
+    cache = tmp_path / "cache"
+    timeline = _timeline(solid_takes[:2], title_card=TitleCard(text="Four", frames=12))
+    FfmpegAssembler(card_cache=cache).assemble(timeline, _plan(timeline), tmp_path / "a")
+    (card,) = cache.glob("title-*.mp4")
+    made = card.stat().st_mtime_ns
+    FfmpegAssembler(card_cache=cache).assemble(timeline, _plan(timeline), tmp_path / "b")
+    assert list(cache.glob("title-*.mp4")) == [card] and card.stat().st_mtime_ns == made
+    other = _timeline(solid_takes[:2], title_card=TitleCard(text="Five", frames=12))
+    FfmpegAssembler(card_cache=cache).assemble(other, _plan(other), tmp_path / "c")
+    assert len(list(cache.glob("title-*.mp4"))) == 2
