@@ -19,7 +19,6 @@ import contextlib
 import lzma
 import os
 import shutil
-import tempfile
 import threading
 from functools import cache
 from pathlib import Path
@@ -29,6 +28,7 @@ import numpy as np
 
 from agents.heuristics import lexicon
 from agents.heuristics.text import words
+from film.files import atomic_path
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -197,14 +197,9 @@ def _unpacked(packed: Path) -> Path | None:
     target = root / f"langid-{stat.st_size}-{stat.st_mtime_ns}.npz"
     if target.is_file():
         return target
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        with (
-            tempfile.NamedTemporaryFile(dir=root, delete=False, suffix=".part") as tmp,
-            lzma.open(packed) as src,
-        ):
-            shutil.copyfileobj(src, tmp, length=1 << 20)
-        os.replace(tmp.name, target)
+    try:  # a temp name renamed into place: a killed or failed unpack leaves nothing behind
+        with atomic_path(target) as tmp, lzma.open(packed) as src, open(tmp, "wb") as out:
+            shutil.copyfileobj(src, out, length=1 << 20)
     except (OSError, lzma.LZMAError):
         return None
     return target

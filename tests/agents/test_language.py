@@ -244,3 +244,24 @@ def test_identifier_and_segmenters_load_only_when_a_text_needs_them() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["-", "True", "False", "False"]
+
+
+def test_the_language_model_is_unpacked_once_into_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first process unpacks py3langid's model into the user cache, later ones read it
+    from there; with no writable cache the packed model is read as before."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from agents.heuristics.language import _unpacked
+
+    packed = Path(MODEL_DIR) / MODEL_FILE
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = _unpacked(packed)
+    assert first is not None and first.is_file() and first.parent == tmp_path / "cache" / "storyreel"
+    assert _unpacked(packed) == first
+    assert [p.name for p in first.parent.iterdir()] == [first.name]  # no temp left behind
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert _unpacked(packed) is None
