@@ -119,7 +119,9 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
         free = clip.head
         end = clip.frames - (clips[i + 1].tail_of_previous if i + 1 < len(clips) else 0)
         if i == len(clips) - 1:
-            end_frames = _end_on_grid(end, round(END_TITLE_S * fps), (end - free) // 2, round(1.5 * fps))
+            end_frames = _on_grid(
+                end, round(END_TITLE_S * fps), (end - free) // 2, round(1.5 * fps), backwards=True
+            )
             if end_frames >= 1:
                 end -= end_frames
                 overlays.append(
@@ -164,20 +166,13 @@ def overlays_for(plan: FilmPlan, clips: list[Clip]) -> list[Overlay]:
     return overlays
 
 
-def _on_grid(start: int, wanted: int, most: int, least: int) -> int:
-    """An overlay's length from `start`: the one nearest `wanted`, between `least` and `most`,
-    that ends on a keyframe (so the cut re-encodes whole GOPs only); `wanted` capped at `most`
-    where no keyframe is in reach."""
-    g = KEYFRAME_INTERVAL
-    ends = range((start + least + g - 1) // g * g, start + most + 1, g)
-    return min((e - start for e in ends), key=lambda n: abs(n - wanted), default=min(wanted, most))
-
-
-def _end_on_grid(end: int, wanted: int, most: int, least: int) -> int:
-    """The end title's length: it ends with the clip, so it is its start that goes on a keyframe."""
-    g = KEYFRAME_INTERVAL
-    starts = range((end - most + g - 1) // g * g, end - least + 1, g)
-    return min((end - s for s in starts), key=lambda n: abs(n - wanted), default=min(wanted, most))
+def _on_grid(at: int, wanted: int, most: int, least: int, *, backwards: bool = False) -> int:
+    """An overlay's length from frame `at` (or, `backwards`, ending there): the one nearest
+    `wanted`, between `least` and `most`, whose far end is a keyframe, so the cut re-encodes
+    whole GOPs only; `wanted` capped at `most` where no keyframe is in reach."""
+    sign = -1 if backwards else 1
+    fits = [n for n in range(max(0, least), most + 1) if (at + sign * n) % KEYFRAME_INTERVAL == 0]
+    return min(fits, key=lambda n: abs(n - wanted), default=min(wanted, most))
 
 
 def subtitle_cues(shot: Shot, start_s: float, end_s: float) -> list[SubtitleCue]:

@@ -22,6 +22,7 @@ import numpy as np
 
 from film import RenderFailure
 from film.files import part_path
+from film.process import cores
 from film.timeline import KEYFRAME_INTERVAL
 
 # fmt: off
@@ -44,11 +45,14 @@ ENCODER_THREADS = int(H264_ARGS[H264_ARGS.index("-threads") + 1])
 give three different files), so workers are sized around it rather than it around the cores."""
 
 
-def gray_args() -> tuple[str, ...]:
-    """H264_ARGS for a single-plane (4:0:0, still High profile) encode, e.g. a depth pass."""
-    args = list(H264_ARGS)
-    args[args.index("-pix_fmt") + 1] = "gray"
-    return tuple(args)
+GRAY_ARGS = tuple("gray" if a == "yuv420p" else a for a in H264_ARGS)
+"""H264_ARGS for a single-plane (4:0:0, still High profile) encode, e.g. a depth pass."""
+
+
+def encode_workers() -> int:
+    """Encodes to run at once (render workers, the cut's piece encodes): each x264 runs
+    ENCODER_THREADS threads, so more encoders than the cores hold only fight over them."""
+    return max(1, cores() // ENCODER_THREADS)
 
 
 _STDERR_TAIL_LINES = 12
@@ -128,7 +132,7 @@ class FrameWriter:
         ]
         if (self.out_width, self.out_height) != (self.width, self.height):
             cmd += ["-vf", f"pad={self.out_width}:{self.out_height}:0:0"]
-        cmd += [*(gray_args() if self.gray else H264_ARGS), "-f", "mp4", str(self.tmp)]
+        cmd += [*(GRAY_ARGS if self.gray else H264_ARGS), "-f", "mp4", str(self.tmp)]
         self._proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
         )

@@ -100,10 +100,9 @@ class Settings(StudioHome):
         drawing plus each shot's two-thread x264 encode never oversubscribe them."""
         if self.render_workers is not None:
             return self.render_workers
-        from engine.media import ENCODER_THREADS
-        from film.process import cores
+        from engine.media import encode_workers
 
-        return max(1, cores() // ENCODER_THREADS)
+        return encode_workers()
 
     def llm_config(self) -> LLMConfig | None:
         """The LLM agents' config, or None for the offline heuristics."""

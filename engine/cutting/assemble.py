@@ -35,7 +35,7 @@ from engine.cutting.mp4 import read_video
 from engine.cutting.provenance import C2paSigner, provenance_metadata, x264_options
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
 from engine.cutting.titles import render_title_card, title_frame
-from engine.media import ENCODER_THREADS, H264_ARGS, MediaInfo, probe, run_ffmpeg
+from engine.media import H264_ARGS, MediaInfo, encode_workers, probe, run_ffmpeg
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
 from film.process import cores, pid_alive
@@ -91,12 +91,6 @@ def sweep_stale_work(out_dir: Path) -> None:
 def _concat_line(path: Path) -> str:
     escaped = str(path.resolve()).replace("'", "'\\''")
     return f"file '{escaped}'\n"
-
-
-def encode_workers() -> int:
-    """Pieces encoded at once: each x264 runs ENCODER_THREADS threads (fixed, for the bitstream),
-    so more encoders than the cores hold only fight over them."""
-    return max(1, cores() // ENCODER_THREADS)
 
 
 def _probe_workers(clips: int) -> int:

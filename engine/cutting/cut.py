@@ -22,10 +22,11 @@ import numpy as np
 from engine.cutting.subtitles import burn_in, cue_at, cue_text
 from engine.cutting.titles import paint_overlay
 from engine.feed import FrameFeed
-from engine.media import H264_ARGS, FrameWriter, ffmpeg_exe, run_ffmpeg
+from engine.media import FrameWriter, ffmpeg_exe, run_ffmpeg
 from film import Clip, RenderFailure, Timeline
+from film.timeline import KEYFRAME_INTERVAL
 
-GOP = int(H264_ARGS[H264_ARGS.index("-g") + 1])
+GOP = KEYFRAME_INTERVAL
 """Keyframe interval of every storyreel encode; copy cuts fall on multiples of it."""
 
 

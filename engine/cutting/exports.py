@@ -17,8 +17,8 @@ import opentimelineio as otio
 from PIL import Image, ImageOps
 
 from engine.cutting.cut import decode
-from engine.cutting.lettering import Font, draw_text, ellipsize, font
-from film import Clip, FilmPlan, Shot, Timeline
+from engine.cutting.lettering import draw_text, ellipsize, font
+from film import Clip, FilmPlan, Timeline
 from film.files import atomic_path
 from film.process import cores
 
@@ -118,8 +118,15 @@ def contact_sheet(
         frames = _windowed(
             pool, lambda k: _mid_frame(timeline.clips[k], fps[k], size), len(timeline.clips), 2 * workers
         )
-        for k, frame in enumerate(frames):
-            _cell(sheet, k, frame, cols, (cell_w, cell_h, band), timeline, shots, (small, bold))
+        for k, (clip, frame) in enumerate(zip(timeline.clips, frames, strict=True)):
+            x = _GAP + (k % cols) * (cell_w + _GAP)
+            y = _GAP + (k // cols) * (cell_h + band + _GAP)
+            sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
+            shot = shots.get(clip.shot_id)
+            label = f"{clip.shot_id}  {clip.frames / timeline.fps:.1f}s  {clip.transition_in}"
+            draw_text(sheet, (x, y + cell_h + 2), ellipsize(label, bold, cell_w), bold, (236, 232, 220))
+            about = ellipsize(shot.description, small, cell_w) if shot else ""
+            draw_text(sheet, (x, y + cell_h + 18), about, small, (170, 174, 186))
     with atomic_path(dest) as tmp:
         sheet.save(tmp, format="PNG")
     return dest
@@ -134,28 +141,3 @@ def _windowed(pool: ThreadPoolExecutor, job: Callable[[int], T], count: int, ahe
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
-
-
-def _cell(
-    sheet: Image.Image,
-    k: int,
-    frame: np.ndarray,
-    cols: int,
-    geometry: tuple[int, int, int],
-    timeline: Timeline,
-    shots: dict[str, Shot],
-    fonts: tuple[Font, Font],
-) -> None:
-    """Clip k's frame and its two label lines, in their place on the sheet."""
-    cell_w, cell_h, band = geometry
-    small, bold = fonts
-    clip = timeline.clips[k]
-    x = _GAP + (k % cols) * (cell_w + _GAP)
-    y = _GAP + (k // cols) * (cell_h + band + _GAP)
-    sheet.paste(Image.fromarray(np.ascontiguousarray(frame[:cell_h, :cell_w])), (x, y))
-    shot = shots.get(clip.shot_id)
-    seconds = clip.frames / timeline.fps
-    label = f"{clip.shot_id}  {seconds:.1f}s  {clip.transition_in}"
-    draw_text(sheet, (x, y + cell_h + 2), ellipsize(label, bold, cell_w), bold, (236, 232, 220))
-    about = ellipsize(shot.description, small, cell_w) if shot else ""
-    draw_text(sheet, (x, y + cell_h + 18), about, small, (170, 174, 186))

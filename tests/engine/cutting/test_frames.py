@@ -193,5 +193,5 @@ def test_contact_sheet_decodes_what_has_no_matching_still_and_seeks_exactly(
 def test_encoders_run_two_threads_each_within_the_cores(
     monkeypatch: pytest.MonkeyPatch, cores: int, encoders: int
 ) -> None:
-    monkeypatch.setattr(assemble, "cores", lambda: cores)
+    monkeypatch.setattr("film.process.os.sched_getaffinity", lambda pid: set(range(cores)))
     assert assemble.encode_workers() == encoders
