@@ -43,7 +43,7 @@ def comfyui_options(environ: Mapping[str, str] | None = None) -> ComfyUIOptions:
 def local_folder(card: ModelCard, options: DiffusionOptions) -> Path | None:
     if options.models_dir is None:
         return None
-    return Path(options.models_dir) / card.name
+    return Path(options.models_dir) / card.weights_name
 
 
 def where(card: ModelCard, options: DiffusionOptions) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window, base_arguments
+from engine.diffusion.window import Call, Window, base_arguments, shoot_plain
 from film import BadInput
 
 GUIDANCE = 6.0
@@ -20,3 +20,8 @@ def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
             raise BadInput("spec.conditioning.first_frame", None, f"{card.name} needs a first frame")
         args["image"] = w.first
     return args
+
+
+def shoot(card: ModelCard, w: Window, call: Call) -> Any:
+    """The window's frames from the card's pipeline."""
+    return shoot_plain(arguments, card, w, call)

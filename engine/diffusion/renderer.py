@@ -21,17 +21,12 @@ from pydantic import ValidationError
 
 from engine.diffusion import cogvideox, ltx, skyreels, wan
 from engine.diffusion.frames import FramePlan, conform, load_image, load_video, plan_frames, to_uint8
-from engine.diffusion.loading import (
-    call_lock,
-    check_cache_hook,
-    dtype_name,
-    free_vram_gb,
-    load_pipeline,
-    reset_cache_state,
-)
+from engine.diffusion.loading import call_lock, dtype_name, free_vram_gb, load_pipeline
 from engine.diffusion.options import DiffusionOptions
+from engine.diffusion.speed import check_cache_hook, reset_cache_state
 from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
 from engine.diffusion.weights import locate, scheduler_settings
+from engine.diffusion.window import Call
 from engine.diffusion.window import Window
 from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
@@ -260,7 +255,6 @@ class DiffusionRenderer:
         import torch
 
         pipe = load_pipeline(card, run)
-        args = FAMILIES[card.family].arguments(card, window)
 
         def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             if progress is not None:
@@ -270,12 +264,14 @@ class DiffusionRenderer:
         try:
             with call_lock(pipe):
                 reset_cache_state(pipe)
-                out = pipe(
-                    **args,
+                call = Call(
+                    pipe=pipe,
+                    run=run,
                     generator=torch.Generator(device="cpu").manual_seed(seed),
-                    output_type="np",
-                    callback_on_step_end=on_step,
+                    seed=seed,
+                    on_step=on_step,
                 )
+                frames = FAMILIES[card.family].shoot(card, window, call)
         except ValueError as exc:  # diffusers' check_inputs: a size or frame rule we missed
             raise BadInput("spec", card.name, str(exc)) from None
         except torch.cuda.OutOfMemoryError:
@@ -283,4 +279,4 @@ class DiffusionRenderer:
                 f"{card.name} ran out of GPU memory at {window.width}x{window.height}x{window.num_frames}; "
                 "try STORYREEL_DIFFUSION_OFFLOAD=model, VAE tiling or the draft preset"
             ) from None
-        return to_uint8(out.frames)
+        return to_uint8(frames)

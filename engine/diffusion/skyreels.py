@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window, base_arguments
+from engine.diffusion.window import Call, Window, base_arguments, shoot_plain
 
 GUIDANCE = 6.0
 ADDNOISE_CONDITION = 20.0
@@ -29,3 +29,8 @@ def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
             addnoise_condition=ADDNOISE_CONDITION,
         )
     return args
+
+
+def shoot(card: ModelCard, w: Window, call: Call) -> Any:
+    """The window's frames from the card's pipeline."""
+    return shoot_plain(arguments, card, w, call)

@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 
 from engine.diffusion.registry import ModelCard
-from engine.diffusion.window import Window, base_arguments
+from engine.diffusion.window import Call, Window, base_arguments, shoot_plain
 from film import BadInput
 
 GUIDANCE = 5.0
@@ -53,3 +53,8 @@ def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
         if w.references:
             args["reference_images"] = list(w.references)
     return args
+
+
+def shoot(card: ModelCard, w: Window, call: Call) -> Any:
+    """The window's frames from the card's pipeline."""
+    return shoot_plain(arguments, card, w, call)

@@ -47,12 +47,12 @@ class Weights:
 
 
 def pull_hint(card: ModelCard) -> str:
-    return f"run `storyreel models pull {card.name}`"
+    return f"run `storyreel models pull {card.weights_name}`"
 
 
 def missing_weights(card: ModelCard, options: DiffusionOptions, why: str) -> RenderFailure:
     """The one line for weights that are not on this machine, with the command that fetches them."""
-    where = f" or {options.models_dir}/{card.name}" if options.models_dir else ""
+    where = f" or {options.models_dir}/{card.weights_name}" if options.models_dir else ""
     return RenderFailure(
         f"model {card.name} ({card.hub_id}) is not on this machine (HF cache{where}); "
         f"{pull_hint(card)} [{why}]"
@@ -62,7 +62,7 @@ def missing_weights(card: ModelCard, options: DiffusionOptions, why: str) -> Ren
 def local_folder(card: ModelCard, options: DiffusionOptions) -> Path | None:
     """`models_dir/<name>` when it holds a saved pipeline (model_index.json), else None."""
     if options.models_dir is not None:
-        folder = Path(options.models_dir) / card.name
+        folder = Path(options.models_dir) / card.weights_name
         if (folder / "model_index.json").is_file():
             return folder
     return None

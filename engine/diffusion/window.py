@@ -6,6 +6,7 @@ arguments, so the renderer never needs to know how each pipeline spells "first f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,3 +46,25 @@ def base_arguments(w: Window, default_guidance: float) -> dict[str, Any]:
         "num_inference_steps": w.steps,
         "guidance_scale": default_guidance if w.guidance is None else w.guidance,
     }
+
+
+@dataclass
+class Call:
+    """One pipeline call's machinery, beside the Window: the loaded pipeline, the run's options
+    (to load a helper model such as LTX's latent upsampler), the seeded generator and the
+    progress hook every diffusers pipeline takes as `callback_on_step_end`."""
+
+    pipe: Any
+    run: Any
+    generator: Any
+    seed: int
+    on_step: Callable[..., dict[str, Any]]
+
+    def common(self) -> dict[str, Any]:
+        """The keyword arguments every pipeline call takes besides the window's."""
+        return {"generator": self.generator, "output_type": "np", "callback_on_step_end": self.on_step}
+
+
+def shoot_plain(arguments: Callable[[Any, Window], dict[str, Any]], card: Any, w: Window, call: Call) -> Any:
+    """One call of the pipeline with the family's arguments; its frames (diffusers' np output)."""
+    return call.pipe(**arguments(card, w), **call.common()).frames
