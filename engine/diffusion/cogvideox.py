@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from film.render import EngineOption
+
 from engine.diffusion.registry import ModelCard
 from engine.diffusion.window import Call, Window, base_arguments, shoot_plain
 from film import BadInput
@@ -25,3 +27,8 @@ def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
 def shoot(card: ModelCard, w: Window, call: Call) -> Any:
     """The window's frames from the card's pipeline."""
     return shoot_plain(arguments, card, w, call)
+
+
+def card_settings(card: ModelCard, width: int, height: int) -> dict[str, EngineOption]:
+    """What the model card asks for at this size (written into the spec: part of the cache key)."""
+    return {}

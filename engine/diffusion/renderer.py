@@ -26,7 +26,7 @@ from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.speed import check_cache_hook, reset_cache_state
 from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
 from engine.diffusion.weights import locate, scheduler_settings
-from engine.diffusion.window import Call
+from engine.diffusion.window import CARD_KEYS, Call
 from engine.diffusion.window import Window
 from engine.painted import write_painted_take
 from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
@@ -40,8 +40,8 @@ RUN_KEYS = ("dtype", "cache", "cache_threshold", "cache_interval", "vae_tiling",
             "max_window_frames")  # fmt: skip
 """Engine options a spec can set for itself (a resolved spec always does)."""
 RESOLVED_KEYS = frozenset(
-    {*RUN_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler", "shift",
-     "continue_model", "continue_weights"}
+    {*RUN_KEYS, *CARD_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler",
+     "shift", "continue_model", "continue_weights"}
 )  # fmt: skip
 """Every option `resolve` writes; it drops stale ones that no longer apply (a threshold of a
 cache hook that is off, the weights of a model no longer used)."""
@@ -172,6 +172,7 @@ class DiffusionRenderer:
             chosen["strength"] = float(given.get("strength", 1.0))
         if run.max_window_frames is not None:
             chosen["max_window_frames"] = run.max_window_frames
+        chosen |= FAMILIES[card.family].card_settings(card, plan.width, plan.height)
         follower = continuation(card, plan)
         if follower is not None:
             chosen["continue_model"] = follower.name
@@ -229,6 +230,7 @@ class DiffusionRenderer:
                 references=refs,
                 strength=strength,
                 long_frames=n if card.mode == "df" else None,
+                settings=dict(spec.options),
             )
             done = k * steps
             video = self._call(use, run, window, spec.seed + k, done, total_steps, progress)

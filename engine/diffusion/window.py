@@ -33,6 +33,13 @@ class Window:
     """How strongly control/conditions bind (VACE conditioning_scale, LTX condition strength)."""
     long_frames: int | None = None
     """SkyReels diffusion forcing: total frames when longer than one base window."""
+    lead: list[Image.Image] = field(default_factory=list)
+    """Frames carried across a seam (the previous window's or shot's last few), for families that
+    can pin more than one frame (VACE mask, LTX video condition, SkyReels video-to-video);
+    `first` is always `lead[-1]` when both are given."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """The resolved spec's options: the card settings `card_settings` wrote (shift, guidance_2,
+    decode timestep, ...) reach the call from here, exactly as the cache key recorded them."""
 
 
 def base_arguments(w: Window, default_guidance: float) -> dict[str, Any]:
@@ -68,3 +75,7 @@ class Call:
 def shoot_plain(arguments: Callable[[Any, Window], dict[str, Any]], card: Any, w: Window, call: Call) -> Any:
     """One call of the pipeline with the family's arguments; its frames (diffusers' np output)."""
     return call.pipe(**arguments(card, w), **call.common()).frames
+
+
+CARD_KEYS = frozenset({"shift", "guidance_2", "decode_timestep", "image_cond_noise_scale", "dynamic_cfg"})
+"""Every option a family's `card_settings` may write; `resolve` drops them when the card changes."""
