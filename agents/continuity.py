@@ -54,11 +54,16 @@ def retake_chains(
 
 
 def continue_from(spec: RenderSpec, previous: Take) -> RenderSpec:
-    """Start `spec` on the last frame of the take before it, when that take left one."""
+    """Start `spec` on the last frame of the take before it, when that take left one, and give
+    it the take's last few frames too (models that can pin several carry the motion on)."""
     last = previous.extras.get("last")
     if not last or not Path(last).is_file():
         return spec
-    conditioning = spec.conditioning.model_copy(update={"first_frame": file_ref(last)})
+    update = {"first_frame": file_ref(last)}
+    tail = previous.extras.get("tail")
+    if tail and Path(tail).is_file():  # an engine that cannot use it drops it in resolve
+        update["lead_video"] = file_ref(tail)
+    conditioning = spec.conditioning.model_copy(update=update)
     return spec.model_copy(update={"conditioning": conditioning})
 
 

@@ -1,7 +1,8 @@
 """Takes painted by a model (diffusion, ComfyUI): frames become an H.264 take plus the last frame
 that the next continuous shot starts from.
 
-The last frame is renamed into place before the take, so a take at its final path always has
+The last frame (and a strip of the last few, for models that carry motion across a cut) is
+renamed into place before the take, so a take at its final path always has
 its hand-off, even when the process is killed in between (a resumed run relies on that).
 """
 
@@ -23,11 +24,40 @@ def last_frame_path(dest: Path) -> Path:
     return Path(dest).with_suffix(".last.png")
 
 
+TAIL_FRAMES = 9
+"""Frames kept from a take's end for the next continuous shot: LTX's smallest video condition
+(8k+1) and more than VACE's one latent group of 1+4, so motion carries across the cut."""
+
+
+def tail_path(dest: Path) -> Path:
+    """Where the last TAIL_FRAMES frames of the take at `dest` are kept, as one PNG strip."""
+    return Path(dest).with_suffix(".tail.png")
+
+
+def read_tail(path: Path) -> list[np.ndarray]:
+    """The frames of a tail strip (stacked top to bottom; its `frames` text chunk counts them)."""
+    with Image.open(path) as img:
+        count = max(1, int(img.info.get("frames", "1")))
+        strip = np.asarray(img.convert("RGB"))
+    return list(np.split(strip, count, axis=0)) if strip.shape[0] % count == 0 else [strip]
+
+
+def _save_tail(frames: np.ndarray, path: Path) -> None:
+    from PIL.PngImagePlugin import PngInfo
+
+    tail = frames[-TAIL_FRAMES:]
+    info = PngInfo()
+    info.add_text("frames", str(len(tail)))
+    Image.fromarray(np.concatenate(list(tail), axis=0)).save(path, format="PNG", pnginfo=info)
+
+
 def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: Path, started: float) -> Take:
     """Write conformed frames as the take at `dest` (atomically) and describe it; `spec` is the
     resolved one, so the take records the settings that made it."""
     dest = Path(dest)
-    last = last_frame_path(dest)
+    last, tail = last_frame_path(dest), tail_path(dest)
+    with atomic_path(tail) as part:
+        _save_tail(frames, part)
     with atomic_path(last) as part:
         Image.fromarray(frames[-1]).save(part, format="PNG")
     try:
@@ -36,6 +66,7 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
                 writer.write(frame)
     except BaseException:
         last.unlink(missing_ok=True)
+        tail.unlink(missing_ok=True)
         raise
     return Take(
         shot_id=spec.shot.id,
@@ -47,6 +78,6 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
         width=writer.out_width,
         height=writer.out_height,
         render_s=time.perf_counter() - started,
-        extras={"last": str(last)},
+        extras={"last": str(last), "tail": str(tail)},
         settings=spec.engine_settings(),
     )

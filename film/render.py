@@ -18,9 +18,15 @@ class Conditioning(BaseModel):
     last_frame: MediaRef | None = Field(default=None, description="a frame the shot must end on")
     control_video: MediaRef | None = Field(default=None, description="e.g. the previz depth pass")
     reference_images: tuple[MediaRef, ...] = Field(default=(), description="character references")
+    lead_video: MediaRef | None = Field(
+        default=None,
+        description="previous shot's last few frames (a PNG strip), for models that carry motion across a cut",
+    )
 
     def is_empty(self) -> bool:
-        return not (self.first_frame or self.last_frame or self.control_video or self.reference_images)
+        return not (
+            self.first_frame or self.last_frame or self.control_video or self.reference_images or self.lead_video
+        )
 
 
 EngineOption = str | int | float | bool
@@ -70,6 +76,9 @@ class RenderSpec(BaseModel):
             if cond[key]:
                 cond[key] = cond[key]["sha256"]
         cond["reference_images"] = [ref["sha256"] for ref in cond["reference_images"]]
+        lead = cond.pop("lead_video")
+        if lead:  # absent from the hash when unset: takes cached before the field existed stay valid
+            cond["lead_video"] = lead["sha256"]
         return stable_hash(data)
 
 

@@ -20,7 +20,9 @@ from PIL import Image
 from pydantic import ValidationError
 
 from engine.diffusion import cogvideox, ltx, skyreels, wan
-from engine.diffusion.frames import FramePlan, conform, load_image, load_video, plan_frames, to_uint8
+from engine.diffusion.frames import FramePlan, conform, fit, load_image, load_video, plan_frames, to_uint8
+from engine.diffusion.frames import _verified as verified
+from engine.diffusion.lead import lead_count, lead_frames, strip_images, without_lead
 from engine.diffusion.loading import call_lock, dtype_name, free_vram_gb, load_pipeline
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.speed import check_cache_hook, reset_cache_state
@@ -56,16 +58,16 @@ def companion(card: ModelCard, role: str, why: str, field: str) -> ModelCard:
 
 
 def route(card: ModelCard, spec: RenderSpec) -> ModelCard:
-    """The model that can honour the spec's conditioning, starting from the one asked for."""
+    """The model that can honour the spec's conditioning, starting from the one asked for: a
+    control video or references go to VACE, an end frame to a first/last-frame model (FLF2V,
+    VACE, LTX conditions), a first frame to the family's image-to-video model."""
     cond = spec.conditioning
     if (cond.control_video or cond.reference_images) and card.mode != "vace":
         return companion(
             card, "vace", "follow a control video or reference images", "spec.conditioning.control_video"
         )
     if cond.last_frame is not None and card.mode not in _LAST_FRAME_MODES:
-        if card.mode in ("i2v",) and card.family == "wan":
-            return card  # Wan i2v accepts last_image when its image encoder does
-        target = companion(card, "i2v", "end on a given frame", "spec.conditioning.last_frame")
+        target = companion(card, "last", "end on a given frame", "spec.conditioning.last_frame")
         if target.mode not in _LAST_FRAME_MODES:
             raise BadInput("spec.conditioning.last_frame", card.name, "no model here can end on a frame")
         return target
@@ -150,6 +152,7 @@ class DiffusionRenderer:
         model = self.model_for(spec, preset).name
         spec = spec.model_copy(update={"model": model, "options": {**spec.options, "preset": preset.name}})
         card, plan = self.check_inputs(spec)
+        spec = without_lead(spec, card)
         run = self.run_options(spec)
         given = spec.options
         weights = locate(card, run)
@@ -208,6 +211,9 @@ class DiffusionRenderer:
             control = load_video(
                 cond.control_video, "spec.conditioning.control_video", size, plan.total, spec.fps, card.fps
             )
+        lead = self.lead(spec, card, size)
+        if lead:
+            first = lead[-1]
         guidance = float(spec.options["guidance"])
         strength = float(spec.options.get("strength", 1.0))
         pieces: list[np.ndarray] = []
@@ -231,6 +237,7 @@ class DiffusionRenderer:
                 strength=strength,
                 long_frames=n if card.mode == "df" else None,
                 settings=dict(spec.options),
+                lead=lead if k == 0 else [],
             )
             done = k * steps
             video = self._call(use, run, window, spec.seed + k, done, total_steps, progress)
@@ -239,9 +246,19 @@ class DiffusionRenderer:
             start += n - 1
             use = continuation(card, plan) or card
         video = np.concatenate(pieces)
-        if cond.first_frame is not None and len(video) > 1:
-            video = video[1:]  # the previous shot already showed it: no one-frame freeze at the cut
+        shown = max(len(lead), 1 if cond.first_frame is not None else 0)
+        if shown and len(video) > shown:
+            video = video[shown:]  # the previous shot already showed them: no freeze at the cut
         return video
+
+    def lead(self, spec: RenderSpec, card: ModelCard, size: tuple[int, int]) -> list[Image.Image]:
+        """The previous shot's last frames to pin at this one's start (empty: none or one)."""
+        ref = spec.conditioning.lead_video
+        if ref is None or lead_count(card) < 2:
+            return []
+        path = verified(ref, "spec.conditioning.lead_video")
+        frames = lead_frames(strip_images(str(path)), card, spec.fps, card.fps)
+        return [Image.fromarray(fit(np.asarray(img), *size)) for img in frames] if len(frames) > 1 else []
 
     def _call(
         self,

@@ -1,0 +1,63 @@
+"""Continuity goes through the model that can carry it: end frames to FLF2V or VACE, first
+frames and long-shot continuations to the family's own image-to-video weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.diffusion.frames import FramePlan
+from engine.diffusion.registry import MODELS, model_card
+from engine.diffusion.renderer import continuation, route
+from film import Conditioning
+from tests.engine.diffusion.conftest import dspec, still
+
+
+@pytest.fixture
+def frames(tmp_path: Path) -> dict[str, Conditioning]:
+    first = still(tmp_path / "f.png", (200, 30, 30))
+    last = still(tmp_path / "l.png", (30, 30, 200))
+    return {
+        "first": Conditioning(first_frame=first),
+        "last": Conditioning(last_frame=last),
+        "both": Conditioning(first_frame=first, last_frame=last),
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "kind", "expected"),
+    [
+        ("wan2.1-t2v-14b", "last", "wan2.1-flf2v-14b-720p"),
+        ("wan2.2-t2v-a14b", "both", "wan2.1-flf2v-14b-720p"),
+        ("wan2.1-i2v-14b-720p", "both", "wan2.1-flf2v-14b-720p"),
+        ("cogvideox-5b", "last", "wan2.1-vace-1.3b"),
+        ("cogvideox-5b-i2v", "both", "wan2.1-vace-1.3b"),
+        ("wan2.1-t2v-1.3b", "last", "wan2.1-vace-1.3b"),
+        ("ltx-video", "last", "ltx-video-0.9.7"),
+        ("wan2.2-ti2v-5b", "first", "wan2.2-ti2v-5b-i2v"),
+        ("ltx-video", "first", "ltx-video-i2v"),
+        ("cogvideox-5b", "first", "cogvideox-5b-i2v"),
+    ],
+)
+def test_conditioning_routes_to_a_model_that_honours_it(
+    frames: dict[str, Conditioning], model: str, kind: str, expected: str
+) -> None:
+    assert route(model_card(model), dspec(model=model, conditioning=frames[kind])).name == expected
+
+
+def test_own_weights_continue_at_the_models_own_fps() -> None:
+    """TI2V-5B continues on its 24-fps weights, LTX 2B on its own weights (not the 13B)."""
+    two = FramePlan(32, 32, 17, (9, 9))
+    ti2v = continuation(model_card("wan2.2-ti2v-5b"), two)
+    assert ti2v is not None and ti2v.weights_name == "wan2.2-ti2v-5b" and ti2v.fps == 24
+    ltx = continuation(model_card("ltx-video"), two)
+    assert ltx is not None and ltx.weights_name == "ltx-video" and ltx.pipeline == "LTXImageToVideoPipeline"
+
+
+def test_every_companion_exists_and_can_do_its_role() -> None:
+    can = {"i2v": ("i2v", "flf2v", "vace", "condition"), "last": ("flf2v", "vace", "condition"),
+           "vace": ("vace",), "continue": ("i2v", "flf2v", "vace", "condition"), "upsample": ("upsample",)}  # fmt: skip
+    for card in MODELS.values():
+        for role, name in card.companions.items():
+            assert MODELS[name].mode in can[role], (card.name, role, name)
