@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -74,9 +73,9 @@ class ComfyUIClient:
     def post_json(self, path: str, payload: object) -> Any:
         return self._json(self._send("POST", path, json=payload))
 
-    def upload_image(self, path: Path) -> str:
+    def upload_image(self, name: str, png: bytes) -> str:
         """POST /upload/image (multipart); returns the name the workflow's LoadImage should use."""
-        files = {"image": (path.name, path.read_bytes(), "image/png")}
+        files = {"image": (name, png, "image/png")}
         info = self._json(self._send("POST", "/upload/image", files=files, data={"overwrite": "true"}))
         sub = info.get("subfolder") or ""
         return f"{sub}/{info['name']}" if sub else str(info["name"])

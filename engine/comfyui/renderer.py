@@ -4,12 +4,15 @@ For people who already run their local video models in ComfyUI. We fill the work
 inputs, upload conditioning images (`/upload/image`), queue it (`POST /prompt`), follow
 progress over the `/ws` websocket when the `websockets` package is installed (else, or when the
 socket fails, by polling `/history/{id}`), download the output video (`/view`) and conform it to
-exactly the frames, fps and size the take must have.
+exactly the frames, fps and size the take must have. Size and frames are planned as the diffusers
+engine plans them (`plan_frames` with the workflow's model card), so a shot lasts as long as the
+spec says at the model's own fps, and a continued shot's repeated first frame is dropped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import time
 import uuid
@@ -19,10 +22,10 @@ from typing import Any
 from engine.comfyui.client import ComfyHTTPError, ComfyUIClient, explain_rejection
 from engine.comfyui.options import ComfyUIOptions
 from engine.comfyui.workflow import Workflow, WorkflowMapping, fill, load_workflow
-from engine.diffusion.frames import conform
+from engine.diffusion.frames import FramePlan, conform, load_image, plan_frames
 from engine.media import probe, read_frames
 from engine.painted import write_painted_take
-from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
+from film import BadInput, MediaRef, ProgressFn, RenderFailure, RenderSpec, Take
 
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".gif", ".webp")
 
@@ -37,34 +40,43 @@ class ComfyUIRenderer:
         self.client = ComfyUIClient(self.options.url, self.options.request_timeout_s)
 
     def resolve(self, spec: RenderSpec) -> RenderSpec:
-        """`spec` with the workflow's identity in its options: the workflow file's and the
-        mapping's content hashes and the model files it loads."""
+        """`spec` with the workflow's identity: the model card that plans its size and frames
+        (as `model`), and in its options the workflow file's and the mapping's content hashes
+        and the model files it loads."""
         return self._resolved(spec)[0]
 
-    def _resolved(self, spec: RenderSpec) -> tuple[RenderSpec, Workflow]:
-        """The resolved spec and the workflow it names, read once: the render runs the very
-        bytes the cache key hashed."""
+    def _resolved(self, spec: RenderSpec) -> tuple[RenderSpec, Workflow, FramePlan]:
+        """The resolved spec, the workflow it names (read once: the render runs the very bytes
+        the cache key hashed) and its frame plan (a size the model cannot take fails here)."""
         if spec.engine != self.engine:
             raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine")
         workflow = load_workflow(self.options, i2v=spec.conditioning.first_frame is not None)
-        return spec.model_copy(update={"options": {**spec.options, **workflow.settings()}}), workflow
+        cond = spec.conditioning.model_copy(update={"lead_video": None})  # a workflow pins one frame
+        spec = spec.model_copy(
+            update={
+                "model": workflow.card.name,
+                "options": {**spec.options, **workflow.settings()},
+                "conditioning": cond,
+            }
+        )
+        return spec, workflow, plan_frames(spec, workflow.card)
 
     def render(self, spec: RenderSpec, dest: Path, progress: ProgressFn | None = None) -> Take:
         started = time.perf_counter()
-        spec, workflow = self._resolved(spec)
+        spec, workflow, plan = self._resolved(spec)
         first = spec.conditioning.first_frame
         image = None
         if first is not None:
-            if workflow.mapping.first_frame is None:
+            if not workflow.mapping.first_frame:
                 raise BadInput("comfyui.mapping.first_frame", None, "the workflow takes no first frame")
-            image = self.client.upload_image(Path(first.path))
+            image = self._upload(first, plan)
         client_id = uuid.uuid4().hex
         deadline = time.monotonic() + self.options.timeout_s
         with contextlib.ExitStack() as stack:
             ws = self._connect(client_id)
             if ws is not None:
                 ws = stack.enter_context(ws)  # closes the socket however we leave
-            prompt_id = self._queue(fill(workflow, spec, image), client_id)
+            prompt_id = self._queue(fill(workflow, spec, plan, image), client_id)
             if ws is not None:
                 self._follow(ws, prompt_id, deadline, progress)
         record = self._wait_history(prompt_id, deadline)
@@ -73,13 +85,23 @@ class ComfyUIRenderer:
         try:
             raw.write_bytes(self.client.view(item))
             frames = read_frames(raw)
-            fps = round(probe(raw).fps) or spec.fps
+            fps = round(probe(raw).fps) or workflow.card.fps
         finally:
             raw.unlink(missing_ok=True)
         if len(frames) == 0:
             raise RenderFailure("ComfyUI returned a video with no frames")
+        if first is not None and len(frames) > 1:
+            frames = frames[1:]  # the previous shot already showed it: no one-frame freeze at the cut
         out = conform(frames, fps, spec)
         return write_painted_take(self.engine, spec, out, dest, started)
+
+    def _upload(self, first: MediaRef, plan: FramePlan) -> str:
+        """The first frame (checked against the spec's hash) cropped to the generation size as
+        the diffusers engine crops it, uploaded under a name of its content."""
+        image = load_image(first, "spec.conditioning.first_frame", (plan.width, plan.height))
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        return self.client.upload_image(f"storyreel-{first.sha256[:16]}.png", png.getvalue())
 
     def _queue(self, nodes: dict[str, Any], client_id: str) -> str:
         try:

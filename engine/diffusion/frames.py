@@ -8,16 +8,19 @@ what came out to exactly the frames, fps and size the take must have.
 
 from __future__ import annotations
 
+import functools
 import math
+import subprocess
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from engine.diffusion.registry import ModelCard
-from engine.media import read_frames
-from film import BadInput, MediaRef, RenderSpec
+from engine.media import ffmpeg_exe, read_frames
+from film import BadInput, MediaRef, RenderFailure, RenderSpec
 from film.files import file_sha256
 
 
@@ -49,10 +52,16 @@ def generation_size(spec: RenderSpec, card: ModelCard, area_scale: float = 1.0) 
 
 
 def plan_frames(
-    spec: RenderSpec, card: ModelCard, *, area_scale: float = 1.0, max_window: int | None = None
+    spec: RenderSpec,
+    card: ModelCard,
+    *,
+    area_scale: float = 1.0,
+    max_window: int | None = None,
+    lead: int = 0,
 ) -> FramePlan:
     """Plan the model frames for a shot, honouring explicit `width`/`height`/`num_frames` options
-    (checked, not snapped: a user who names a size gets it or a clear error)."""
+    (checked, not snapped: a user who names a size gets it or a clear error). `lead` frames of
+    the previous shot are pinned at the start, rendered again and dropped."""
     opts = spec.options
     if "width" in opts or "height" in opts:
         w, h = int(opts.get("width", spec.width)), int(opts.get("height", spec.height))
@@ -60,7 +69,9 @@ def plan_frames(
     else:
         w, h = generation_size(spec, card, area_scale)
     needed = math.ceil(spec.frames * card.fps / spec.fps)
-    if spec.conditioning.first_frame is not None:
+    if lead > 1:
+        needed += lead  # the previous shot's last frames: pinned, rendered, then dropped
+    elif spec.conditioning.first_frame is not None:
         needed += 1  # frame 0 is the previous shot's last frame: rendered, then dropped
     window = card.frames if max_window is None else min(card.frames, max_window)
     window = snap_frames(window, card.frame_step)
@@ -93,26 +104,102 @@ def to_uint8(video: np.ndarray) -> np.ndarray:
 
 
 def fit(frame: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale to fit inside width×height keeping the aspect, then pad with black (letterbox),
-    so a model stride that nudged the aspect never stretches a face."""
+    """Scale to cover width×height keeping the aspect, then centre-crop: the frame is always
+    filled. Letterboxing instead would put black bars in every take whose aspect the model's
+    stride nudged, and a continued shot, starting from such a frame, would stack them."""
     h, w = frame.shape[:2]
     if (w, h) == (width, height):
         return frame
-    scale = min(width / w, height / h)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    img = Image.fromarray(frame).resize((nw, nh), Image.Resampling.LANCZOS)
-    out = np.zeros((height, width, 3), dtype=np.uint8)
-    x, y = (width - nw) // 2, (height - nh) // 2
-    out[y : y + nh, x : x + nw] = np.asarray(img)
-    return out
+    cw, ch = min(w, h * width / height), min(h, w * height / width)  # the source region kept
+    box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
+    img = Image.fromarray(frame).resize((width, height), Image.Resampling.LANCZOS, box=box)
+    return np.asarray(img)
+
+
+MIN_INTERPOLATE_SIDE = 32
+"""minterpolate refuses frames narrower or lower than this; smaller ones are edge-padded."""
+MINTERPOLATE = "minterpolate=fps={fps}:mi_mode=mci:mc_mode=aobmc:scd=none"
+"""Motion-compensated interpolation (adaptive overlapped block compensation): moving things are
+moved, not cross-faded. No scene-change detection: a shot has no cuts, and the detector took
+fast motion in small frames, and a take's first frames, for one and cross-faded them instead."""
+
+
+@functools.cache
+def has_minterpolate() -> bool:
+    """Whether the bundled ffmpeg has the minterpolate filter (imageio-ffmpeg's builds do)."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-filters"], stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
+    return proc.returncode == 0 and " minterpolate " in proc.stdout
+
+
+def _minterpolate(frames: np.ndarray, src_fps: int, dst_fps: int) -> np.ndarray:
+    """ffmpeg's motion interpolation of `frames` from src_fps to dst_fps; output frame i is at
+    time i/dst_fps. Single-threaded with bit-exact scaling, so the same frames give the same
+    bytes on any machine."""
+    n, h, w = frames.shape[:3]
+    ph, pw = max(0, MIN_INTERPOLATE_SIDE - h), max(0, MIN_INTERPOLATE_SIDE - w)
+    # two copies of the last frame: minterpolate stops two source frames short of the end
+    padded = np.pad(frames, ((0, 2), (0, ph), (0, pw), (0, 0)), mode="edge")
+    height, width = padded.shape[1:3]
+    cmd = [
+        ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-filter_threads", "1",
+        "-sws_flags", "accurate_rnd+full_chroma_int+bitexact",
+        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", str(src_fps),
+        "-i", "pipe:0",
+        "-vf", f"format=yuv444p,{MINTERPOLATE.format(fps=dst_fps)},format=rgb24",
+        "-fps_mode", "passthrough", "-threads", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, input=np.ascontiguousarray(padded).tobytes(), capture_output=True)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-12:])
+        raise RenderFailure(f"ffmpeg failed to interpolate {n} frames to {dst_fps} fps:\n{tail}")
+    size = width * height * 3
+    count = len(proc.stdout) // size
+    out = np.frombuffer(proc.stdout[: count * size], dtype=np.uint8).reshape(count, height, width, 3)
+    return out[:, :h, :w]
+
+
+def blend(frames: np.ndarray, t: Fraction) -> np.ndarray:
+    """The frame at fractional time `t` (in source frames) as a linear mix of its neighbours:
+    the fallback where ffmpeg has no minterpolate (ghosts a little, never judders)."""
+    a = min(len(frames) - 1, math.floor(t))
+    b = min(len(frames) - 1, a + 1)
+    w = float(t - a)
+    mixed = frames[a].astype(np.float32) * (1.0 - w) + frames[b].astype(np.float32) * w
+    return (mixed + 0.5).astype(np.uint8)
+
+
+def interpolate(frames: np.ndarray, src_fps: int, dst_fps: int, count: int) -> np.ndarray:
+    """Exactly `count` frames at dst_fps from frames at a lower src_fps: a source frame where
+    the times meet (bit for bit), a motion-interpolated one in between, the last frame past
+    the end."""
+    times = [Fraction(i * src_fps, dst_fps) for i in range(count)]
+    used = frames[: min(len(frames), math.floor(times[-1]) + 3)]  # one frame of context past the last shown
+    last = len(used) - 1
+    between = any(t.denominator != 1 and t < last for t in times)
+    moved = _minterpolate(used, src_fps, dst_fps) if between and has_minterpolate() else used[:0]
+    out: list[np.ndarray] = []
+    for i, t in enumerate(times):
+        if t >= last:
+            out.append(used[last])
+        elif t.denominator == 1:
+            out.append(used[int(t)])
+        else:
+            out.append(moved[i] if i < len(moved) else blend(used, t))
+    return np.stack(out)
 
 
 def conform(frames: np.ndarray, model_fps: int, spec: RenderSpec) -> np.ndarray:
-    """Exactly spec.frames frames at spec.fps and spec size: nearest-in-time resampling (no
-    blending ghosts), then fit/pad each frame."""
+    """Exactly spec.frames frames at spec.fps, each cropped to fill the spec size. A model
+    slower than the spec (Wan's 16 fps for 24) is interpolated up: repeating every other frame
+    judders. An equal or faster one is resampled nearest-in-time (no blending ghosts)."""
     n = len(frames)
-    idx = [min(n - 1, round(i * model_fps / spec.fps)) for i in range(spec.frames)]
-    return np.stack([fit(frames[i], spec.width, spec.height) for i in idx])
+    if n > 1 and model_fps < spec.fps:
+        timed = interpolate(frames, model_fps, spec.fps, spec.frames)
+    else:
+        timed = frames[[min(n - 1, round(i * model_fps / spec.fps)) for i in range(spec.frames)]]
+    return np.stack([fit(frame, spec.width, spec.height) for frame in timed])
 
 
 def _verified(ref: MediaRef, field: str) -> Path:
@@ -127,7 +214,7 @@ def _verified(ref: MediaRef, field: str) -> Path:
 
 
 def load_image(ref: MediaRef, field: str, size: tuple[int, int]) -> Image.Image:
-    """A conditioning image as RGB at the generation size (letterboxed like the take)."""
+    """A conditioning image as RGB at the generation size, cropped to fill like the take."""
     with Image.open(_verified(ref, field)) as img:
         arr = np.asarray(img.convert("RGB"))
     return Image.fromarray(fit(arr, *size))
@@ -137,7 +224,7 @@ def load_video(
     ref: MediaRef, field: str, size: tuple[int, int], frames: int, src_fps: int, model_fps: int
 ) -> list[Image.Image]:
     """A control video (e.g. the previz depth pass, at the spec's fps) resampled to the model's
-    fps and frame count, fitted to the generation size."""
+    fps and frame count, cropped to fill the generation size like every other frame."""
     video = read_frames(_verified(ref, field))
     if len(video) == 0:
         raise BadInput(field, ref.path, "control video has no frames")

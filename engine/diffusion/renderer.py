@@ -1,7 +1,7 @@
 """DiffusionRenderer: a RenderSpec through a diffusers video model into a take.
 
 The steps: resolve the spec (pick the model: spec.model, else the options' default, else the
-preset for the free VRAM; route conditioning to a model that can take it: first frame → i2v/VACE
+preset for the GPU's total VRAM, sized once per renderer; route conditioning to a model that can take it: first frame → i2v/VACE
 companion, control video and references → VACE; write every pixel-changing setting and the
 weights' fingerprint into it, the take-cache key), plan the model's size and windows, render each window
 (continuations start on the previous window's last frame), conform to exactly spec.frames at
@@ -22,11 +22,12 @@ from pydantic import ValidationError
 from engine.diffusion import cogvideox, ltx, skyreels, wan
 from engine.diffusion.frames import FramePlan, conform, fit, load_image, load_video, plan_frames, to_uint8
 from engine.diffusion.frames import _verified as verified
-from engine.diffusion.lead import lead_count, lead_frames, strip_images, without_lead
-from engine.diffusion.loading import call_lock, dtype_name, free_vram_gb, load_pipeline
+from engine.diffusion.lead import lead_count, lead_frames, planned_lead, strip_images, without_lead
+from engine.diffusion.loading import call_lock, dtype_name, load_pipeline
+from engine.diffusion.memory import RunMemory
 from engine.diffusion.options import DiffusionOptions
 from engine.diffusion.speed import check_cache_hook, reset_cache_state
-from engine.diffusion.registry import PRESETS, ModelCard, Preset, choose_model, model_card, preset_for_vram
+from engine.diffusion.registry import PRESETS, ModelCard, Preset, model_card
 from engine.diffusion.weights import locate, scheduler_settings
 from engine.diffusion.window import CARD_KEYS, Call
 from engine.diffusion.window import Window
@@ -41,9 +42,12 @@ _STRENGTH_MODES = ("vace", "condition")
 RUN_KEYS = ("dtype", "cache", "cache_threshold", "cache_interval", "vae_tiling", "attention_backend",
             "max_window_frames")  # fmt: skip
 """Engine options a spec can set for itself (a resolved spec always does)."""
+CONFORM = "crop+minterpolate"
+"""How model frames become the take's (fill by cropping, motion-interpolate slower models): a take
+conformed another way (letterboxed, frames repeated) is never reused."""
 RESOLVED_KEYS = frozenset(
     {*RUN_KEYS, *CARD_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler",
-     "shift", "continue_model", "continue_weights"}
+     "shift", "continue_model", "continue_weights", "conform"}
 )  # fmt: skip
 """Every option `resolve` writes; it drops stale ones that no longer apply (a threshold of a
 cache hook that is off, the weights of a model no longer used)."""
@@ -91,22 +95,21 @@ class DiffusionRenderer:
 
     def __init__(self, options: DiffusionOptions | None = None) -> None:
         self.options = options or DiffusionOptions()
+        self.memory = RunMemory(self.options)  # the GPU is sized once: every shot plans alike
 
     def preset(self, spec: RenderSpec | None = None) -> Preset:
-        """The spec's preset (`options.preset`), else the engine's; 'auto' picks by free VRAM."""
+        """The spec's preset (`options.preset`), else the engine's; 'auto' picks by total VRAM."""
         name = spec.options.get("preset", self.options.preset) if spec is not None else self.options.preset
-        if name == "auto":
-            return preset_for_vram(free_vram_gb())
-        if not isinstance(name, str) or name not in PRESETS:
+        if not isinstance(name, str):
             raise BadInput("spec.options.preset", name, f"choose one of: auto, {', '.join(PRESETS)}")
-        return PRESETS[name]
+        return self.memory.preset(name)
 
     def model_for(self, spec: RenderSpec, preset: Preset | None = None) -> ModelCard:
-        """spec.model, else the configured default, else the preset's choice for the free VRAM."""
+        """spec.model, else the configured default, else the preset's choice for this GPU."""
         name = spec.model or self.options.default_model
         if name:
             return model_card(name)
-        return choose_model(preset or self.preset(spec), free_vram_gb())
+        return self.memory.choose(preset or self.preset(spec))
 
     def run_options(self, spec: RenderSpec) -> DiffusionOptions:
         """The engine options with the spec's own settings (a resolved spec carries them all), so
@@ -131,7 +134,10 @@ class DiffusionRenderer:
         run = self.run_options(spec)
         card = route(self.model_for(spec, preset), spec)
         check_cache_hook(card, run)
-        plan = plan_frames(spec, card, area_scale=preset.area_scale, max_window=run.max_window_frames)
+        plan = plan_frames(
+            spec, card, area_scale=preset.area_scale, max_window=run.max_window_frames,
+            lead=planned_lead(spec, card),
+        )  # fmt: skip
         steps = spec.options.get("steps")
         if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
             raise BadInput("spec.options.steps", steps, "steps must be a positive integer")
@@ -148,7 +154,7 @@ class DiffusionRenderer:
         what the weights on disk say (fingerprint, scheduler and shift, the continuation model)."""
         if spec.engine != self.engine:
             raise BadInput("spec.engine", spec.engine, "this spec was recaptioned for another engine")
-        preset = self.preset(spec)  # free VRAM is read here once; what follows uses the pinned choice
+        preset = self.preset(spec)
         model = self.model_for(spec, preset).name
         spec = spec.model_copy(update={"model": model, "options": {**spec.options, "preset": preset.name}})
         card, plan = self.check_inputs(spec)
@@ -165,6 +171,7 @@ class DiffusionRenderer:
             "vae_tiling": run.vae_tiling,
             "attention_backend": run.attention_backend,
             "weights": weights.fingerprint,
+            "conform": CONFORM,
             **scheduler_settings(weights.folder),
         }
         if run.cache == "first_block":

@@ -5,6 +5,7 @@ that stops answering, an answer that is not JSON)."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,8 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 import pytest
 
+from engine.comfyui import ComfyUIOptions
+from engine.comfyui.workflow import TEMPLATES_DIR
 from engine.media import FrameWriter
 from film import RenderSpec
 from tests.engine.conftest import CAST, SCENE, make_shot
@@ -138,10 +141,10 @@ def comfy(tmp_path: Path) -> Iterator[tuple[Comfy, str]]:
     server.server_close()
 
 
-def cspec(**kw: object) -> RenderSpec:
+def cspec(frames: int = 12, **kw: object) -> RenderSpec:
     return RenderSpec(
         engine="comfyui",
-        shot=make_shot(frames=12),
+        shot=make_shot(frames=frames),
         scene=SCENE,
         characters=CAST,
         seed=42,
@@ -151,4 +154,12 @@ def cspec(**kw: object) -> RenderSpec:
         prompt="maya waits",
         options={"steps": 4},
         **kw,
-    )  # type: ignore[arg-type]
+    )
+
+
+def own_workflow(folder: Path, template: str = "wan_t2v", model: str = "") -> ComfyUIOptions:
+    """The shipped template copied into `folder` as the user's own workflow and mapping."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(TEMPLATES_DIR / f"{template}.json", folder / "wf.json")
+    shutil.copy(TEMPLATES_DIR / f"{template}.map.json", folder / "map.json")
+    return ComfyUIOptions(workflow=folder / "wf.json", mapping=folder / "map.json", model=model)

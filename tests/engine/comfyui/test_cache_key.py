@@ -5,24 +5,14 @@ are resolved into the spec; the server's address is not (it changes no pixel).""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from engine.comfyui import ComfyUIOptions, ComfyUIRenderer, model_names
-from engine.comfyui.workflow import TEMPLATES_DIR
 from film import Conditioning, RenderSpec
 from tests.agents.doubles import FolderLibrary
-from tests.engine.comfyui.conftest import Comfy, cspec
+from tests.engine.comfyui.conftest import Comfy, cspec, own_workflow
 from tests.engine.diffusion.conftest import still
 from tests.engine.diffusion.shooting import shoot
-
-
-def own_workflow(folder: Path, template: str = "wan_t2v") -> ComfyUIOptions:
-    """The shipped template copied into `folder` as the user's own workflow and mapping."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(TEMPLATES_DIR / f"{template}.json", folder / "wf.json")
-    shutil.copy(TEMPLATES_DIR / f"{template}.map.json", folder / "map.json")
-    return ComfyUIOptions(workflow=folder / "wf.json", mapping=folder / "map.json")
 
 
 def edit_node(path: Path, node: str, name: str, value: object) -> None:
@@ -51,6 +41,18 @@ def test_template_workflow_and_its_models_are_in_the_key(tmp_path: Path) -> None
         twin.options["workflow"] == "wan_i2v"
         and twin.options["workflow_sha256"] != (resolved.options["workflow_sha256"])
     )
+    assert (resolved.model, twin.model) == ("wan2.1-t2v-1.3b", "wan2.1-i2v-14b-480p")
+
+
+def test_model_card_that_plans_the_frames_is_in_the_key(tmp_path: Path) -> None:
+    """The card decides the size, frame count and fps the workflow is given: another card,
+    another key, even for the very same workflow file."""
+    base = ComfyUIRenderer().resolve(cspec())
+    named = ComfyUIRenderer(ComfyUIOptions(model="wan2.1-t2v-14b")).resolve(cspec())
+    assert named.model == "wan2.1-t2v-14b" and named.spec_hash() != base.spec_hash()
+    assert ComfyUIRenderer(ComfyUIOptions(model="wan2.1-t2v-1.3b")).resolve(cspec()) == base
+    own = own_workflow(tmp_path / "a", "ltx_t2v")
+    assert key(own) != key(own.model_copy(update={"model": "ltx-video"}))
 
 
 def test_own_workflow_content_mapping_and_model_names_change_the_key(tmp_path: Path) -> None:
