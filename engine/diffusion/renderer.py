@@ -47,7 +47,7 @@ CONFORM = "crop+minterpolate"
 conformed another way (letterboxed, frames repeated) is never reused."""
 RESOLVED_KEYS = frozenset(
     {*RUN_KEYS, *CARD_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler",
-     "shift", "continue_model", "continue_weights", "conform"}
+     "shift", "continue_model", "continue_weights", "conform", "upsampler_weights"}
 )  # fmt: skip
 """Every option `resolve` writes; it drops stale ones that no longer apply (a threshold of a
 cache hook that is off, the weights of a model no longer used)."""
@@ -165,7 +165,7 @@ class DiffusionRenderer:
         chosen: dict[str, EngineOption] = {
             "preset": preset.name,
             "steps": int(given.get("steps", run.steps or preset.steps)),
-            "guidance": float(given.get("guidance", FAMILIES[card.family].GUIDANCE)),
+            "guidance": float(given.get("guidance", FAMILIES[card.family].guidance_for(card))),
             "dtype": dtype_name(run),
             "cache": run.cache,
             "vae_tiling": run.vae_tiling,
@@ -183,6 +183,9 @@ class DiffusionRenderer:
         if run.max_window_frames is not None:
             chosen["max_window_frames"] = run.max_window_frames
         chosen |= FAMILIES[card.family].card_settings(card, plan.width, plan.height)
+        upsampler = chosen.get("upsampler")
+        if isinstance(upsampler, str):
+            chosen["upsampler_weights"] = locate(model_card(upsampler), run).fingerprint
         follower = continuation(card, plan)
         if follower is not None:
             chosen["continue_model"] = follower.name

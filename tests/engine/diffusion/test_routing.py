@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from agents.continuity import continue_from
+from engine.diffusion import DiffusionOptions
 from engine.diffusion.frames import FramePlan
 from engine.diffusion.registry import MODELS, model_card
 from engine.diffusion.renderer import continuation, route
+from engine.diffusion.window import Window
 from film import Conditioning
 from tests.engine.diffusion.conftest import dspec, still
 
@@ -61,3 +65,32 @@ def test_every_companion_exists_and_can_do_its_role() -> None:
     for card in MODELS.values():
         for role, name in card.companions.items():
             assert MODELS[name].mode in can[role], (card.name, role, name)
+
+
+def test_continued_shot_pins_the_previous_shots_last_frames(
+    options: DiffusionOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shot 2 continues shot 1 through VACE with five of its last frames kept, renders them
+    again and drops them, so the take still has exactly its own frames; a model that pins one
+    frame drops the strip from its spec (and so from the cache key)."""
+    from engine.diffusion import wan
+    from engine.diffusion.renderer import DiffusionRenderer
+
+    r = DiffusionRenderer(options)
+    one = r.render(dspec(seed=1, frames=12, fps=24), tmp_path / "s1.mp4")
+    kept: list[int] = []
+    real = wan.vace_inputs
+
+    def spy(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:
+        video, mask = real(w)
+        kept.append(sum(m.getpixel((0, 0)) == 0 for m in mask))
+        return video, mask
+
+    monkeypatch.setattr(wan, "vace_inputs", spy)
+    spec2 = continue_from(dspec(seed=2, frames=12, fps=24), one)
+    resolved = r.resolve(spec2)
+    assert resolved.model == "wan2.1-vace-1.3b" and resolved.conditioning.lead_video is not None
+    take = r.render(spec2, tmp_path / "s2.mp4")
+    assert kept == [5] and take.frames == 12
+    flf = r.resolve(continue_from(dspec(model="wan2.1-flf2v-14b-720p", seed=2), one))
+    assert flf.conditioning.lead_video is None

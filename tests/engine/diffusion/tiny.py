@@ -77,15 +77,23 @@ _WAN_T = {
 }
 
 
-def wan_t2v() -> Any:
+def wan_t2v(experts: int = 1, expand_timesteps: bool = False) -> Any:
+    """Wan text-to-video; `experts=2` is Wan 2.2 A14B (a low-noise expert below boundary_ratio),
+    `expand_timesteps` is TI2V-5B (per-token timesteps, which also gives it image-to-video)."""
     from diffusers import FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+
+    def transformer() -> Any:
+        return WanTransformer3DModel(in_channels=16, num_layers=2, **_WAN_T)
 
     return WanPipeline(
         tokenizer=tokenizer(),
         text_encoder=umt5(),
         vae=wan_vae(),
-        transformer=WanTransformer3DModel(in_channels=16, num_layers=2, **_WAN_T),
+        transformer=transformer(),
+        transformer_2=transformer() if experts == 2 else None,
         scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0),
+        boundary_ratio=0.875 if experts == 2 else None,
+        expand_timesteps=expand_timesteps,
     )
 
 
@@ -131,17 +139,11 @@ def wan_flf2v() -> Any:
     )
 
 
-def ltx_condition(plain: bool = False) -> Any:
-    from diffusers import (
-        AutoencoderKLLTXVideo,
-        FlowMatchEulerDiscreteScheduler,
-        LTXConditionPipeline,
-        LTXPipeline,
-        LTXVideoTransformer3DModel,
-    )
+def ltx_vae() -> Any:
+    from diffusers import AutoencoderKLLTXVideo
 
     scaling = (True, True, False, False)
-    vae = AutoencoderKLLTXVideo(
+    return AutoencoderKLLTXVideo(
         in_channels=3,
         out_channels=3,
         latent_channels=8,
@@ -160,6 +162,17 @@ def ltx_condition(plain: bool = False) -> Any:
         encoder_causal=True,
         decoder_causal=False,
     )
+
+
+def ltx_condition(plain: bool = False) -> Any:
+    from diffusers import (
+        FlowMatchEulerDiscreteScheduler,
+        LTXConditionPipeline,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+
+    vae = ltx_vae()
     transformer = LTXVideoTransformer3DModel(
         in_channels=8,
         out_channels=8,
@@ -207,9 +220,9 @@ def _cogvideox(i2v: bool) -> Any:
         CogVideoXTransformer3DModel,
     )
 
-    transformer = CogVideoXTransformer3DModel(
+    transformer = CogVideoXTransformer3DModel(  # i2v: 5B-I2V's learned embeddings pin 32×32, 9 frames
         num_attention_heads=4,
-        attention_head_dim=8,
+        attention_head_dim=16 if i2v else 8,
         in_channels=8 if i2v else 4,
         out_channels=4,
         time_embed_dim=2,
@@ -221,6 +234,8 @@ def _cogvideox(i2v: bool) -> Any:
         patch_size=2,
         temporal_compression_ratio=4,
         max_text_seq_length=226,
+        use_rotary_positional_embeddings=i2v,
+        use_learned_positional_embeddings=i2v,
     )
     vae = AutoencoderKLCogVideoX(
         down_block_types=("CogVideoXDownBlock3D",) * 4,
@@ -241,12 +256,24 @@ def _cogvideox(i2v: bool) -> Any:
     )
 
 
+def ltx_upsampler() -> Any:
+    """LTX 0.9.7's spatial latent upsampler on the tiny LTX VAE's 8 latent channels."""
+    from diffusers import LTXLatentUpsamplePipeline
+    from diffusers.pipelines.ltx.modeling_latent_upsampler import LTXLatentUpsamplerModel
+
+    model = LTXLatentUpsamplerModel(in_channels=8, mid_channels=32, num_blocks_per_stage=1)
+    return LTXLatentUpsamplePipeline(vae=ltx_vae(), latent_upsampler=model)
+
+
 BUILDERS = {
     "wan2.1-t2v-1.3b": wan_t2v,
+    "wan2.2-t2v-a14b": lambda: wan_t2v(experts=2),
+    "wan2.2-ti2v-5b": lambda: wan_t2v(expand_timesteps=True),
     "wan2.1-vace-1.3b": wan_vace,
     "wan2.1-flf2v-14b-720p": wan_flf2v,
     "ltx-video": lambda: ltx_condition(plain=True),
     "ltx-video-0.9.7": ltx_condition,
+    "ltxv-spatial-upscaler-0.9.7": ltx_upsampler,
     "skyreels-v2-df-1.3b-540p": skyreels_df,
     "cogvideox-5b": lambda: _cogvideox(i2v=False),
     "cogvideox-5b-i2v": lambda: _cogvideox(i2v=True),
