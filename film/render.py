@@ -20,13 +20,12 @@ class Conditioning(BaseModel):
     reference_images: tuple[MediaRef, ...] = Field(default=(), description="character references")
     lead_video: MediaRef | None = Field(
         default=None,
-        description="previous shot's last few frames (a PNG strip), for models that carry motion across a cut",
+        description="previous shot's last frames (a PNG strip), for models that carry motion across a cut",
     )
 
     def is_empty(self) -> bool:
-        return not (
-            self.first_frame or self.last_frame or self.control_video or self.reference_images or self.lead_video
-        )
+        images = self.first_frame or self.last_frame or self.reference_images
+        return not (images or self.control_video or self.lead_video)
 
 
 EngineOption = str | int | float | bool

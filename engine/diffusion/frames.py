@@ -202,7 +202,7 @@ def conform(frames: np.ndarray, model_fps: int, spec: RenderSpec) -> np.ndarray:
     return np.stack([fit(frame, spec.width, spec.height) for frame in timed])
 
 
-def _verified(ref: MediaRef, field: str) -> Path:
+def verified(ref: MediaRef, field: str) -> Path:
     """The file behind a MediaRef, refusing one whose bytes are not the ones the spec hashed."""
     path = Path(ref.path)
     if not path.is_file():
@@ -215,7 +215,7 @@ def _verified(ref: MediaRef, field: str) -> Path:
 
 def load_image(ref: MediaRef, field: str, size: tuple[int, int]) -> Image.Image:
     """A conditioning image as RGB at the generation size, cropped to fill like the take."""
-    with Image.open(_verified(ref, field)) as img:
+    with Image.open(verified(ref, field)) as img:
         arr = np.asarray(img.convert("RGB"))
     return Image.fromarray(fit(arr, *size))
 
@@ -225,7 +225,7 @@ def load_video(
 ) -> list[Image.Image]:
     """A control video (e.g. the previz depth pass, at the spec's fps) resampled to the model's
     fps and frame count, cropped to fill the generation size like every other frame."""
-    video = read_frames(_verified(ref, field))
+    video = read_frames(verified(ref, field))
     if len(video) == 0:
         raise BadInput(field, ref.path, "control video has no frames")
     idx = [min(len(video) - 1, round(i * src_fps / model_fps)) for i in range(frames)]

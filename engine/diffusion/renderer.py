@@ -1,12 +1,14 @@
 """DiffusionRenderer: a RenderSpec through a diffusers video model into a take.
 
 The steps: resolve the spec (pick the model: spec.model, else the options' default, else the
-preset for the GPU's total VRAM, sized once per renderer; route conditioning to a model that can take it: first frame → i2v/VACE
-companion, control video and references → VACE; write every pixel-changing setting and the
-weights' fingerprint into it, the take-cache key), plan the model's size and windows, render each window
-(continuations start on the previous window's last frame), conform to exactly spec.frames at
-spec.fps and spec size, and encode with the shared FrameWriter. The take's last frame is kept
-next to it (`.last.png`) so the next, continuous shot can start where this one ended.
+preset for the GPU, sized once per renderer from its total VRAM; route conditioning to a model
+that can take it: first frame → the family's i2v model, end frame → FLF2V/VACE, control video
+and references → VACE; write every pixel-changing setting, the model card's own settings and the
+weights' fingerprint into it, the take-cache key), plan the model's size and windows, render each
+window (continuations start on the previous window's last frame; a continued shot pins the
+previous shot's last frames where the model can), conform to exactly spec.frames at spec.fps
+and spec size, and encode with the shared FrameWriter. The take's last frames are kept next to
+it so the next, continuous shot can start where this one ended.
 """
 
 from __future__ import annotations
@@ -20,19 +22,27 @@ from PIL import Image
 from pydantic import ValidationError
 
 from engine.diffusion import cogvideox, ltx, skyreels, wan
-from engine.diffusion.frames import FramePlan, conform, fit, load_image, load_video, plan_frames, to_uint8
-from engine.diffusion.frames import _verified as verified
+from engine.diffusion.failures import from_compiler, pipeline_error
+from engine.diffusion.frames import (
+    FramePlan,
+    conform,
+    fit,
+    load_image,
+    load_video,
+    plan_frames,
+    to_uint8,
+    verified,
+)
 from engine.diffusion.lead import lead_count, lead_frames, planned_lead, strip_images, without_lead
 from engine.diffusion.loading import call_lock, dtype_name, load_pipeline
-from engine.diffusion.memory import RunMemory
+from engine.diffusion.memory import RunMemory, oom_failure
 from engine.diffusion.options import DiffusionOptions
-from engine.diffusion.speed import check_cache_hook, reset_cache_state
 from engine.diffusion.registry import PRESETS, ModelCard, Preset, model_card
+from engine.diffusion.speed import check_cache_hook, reset_cache_state
 from engine.diffusion.weights import locate, scheduler_settings
-from engine.diffusion.window import CARD_KEYS, Call
-from engine.diffusion.window import Window
+from engine.diffusion.window import CARD_KEYS, Call, Window
 from engine.painted import write_painted_take
-from film import BadInput, ProgressFn, RenderFailure, RenderSpec, Take
+from film import BadInput, ProgressFn, RenderSpec, Take
 from film.render import EngineOption
 
 FAMILIES = {"wan": wan, "ltx": ltx, "cogvideox": cogvideox, "skyreels": skyreels}
@@ -283,7 +293,8 @@ class DiffusionRenderer:
         """One pipeline call with a CPU generator (same seed → same take on any device)."""
         import torch
 
-        pipe = load_pipeline(card, run)
+        offload = self.memory.offload_for(card)
+        pipe = load_pipeline(card, run, offload)
 
         def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             if progress is not None:
@@ -301,11 +312,13 @@ class DiffusionRenderer:
                     on_step=on_step,
                 )
                 frames = FAMILIES[card.family].shoot(card, window, call)
-        except ValueError as exc:  # diffusers' check_inputs: a size or frame rule we missed
-            raise BadInput("spec", card.name, str(exc)) from None
         except torch.cuda.OutOfMemoryError:
-            raise RenderFailure(
-                f"{card.name} ran out of GPU memory at {window.width}x{window.height}x{window.num_frames}; "
-                "try STORYREEL_DIFFUSION_OFFLOAD=model, VAE tiling or the draft preset"
-            ) from None
+            where = f"at {window.width}x{window.height}x{window.num_frames}"
+            raise oom_failure(card, self.memory, where, offload) from None
+        except ValueError as exc:  # the user's input only when the pipeline's check_inputs said so
+            raise pipeline_error(card, exc) from None
+        except Exception as exc:
+            if from_compiler(exc):
+                raise pipeline_error(card, exc) from None
+            raise
         return to_uint8(frames)

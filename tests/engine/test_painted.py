@@ -25,7 +25,8 @@ def test_tail_strip_holds_the_last_frames_losslessly(tmp_path: Path) -> None:
     take = write_painted_take("diffusion", spec(), frames, tmp_path / "t.mp4", time.perf_counter())
     tail = read_tail(tail_path(tmp_path / "t.mp4"))
     assert take.extras["tail"] == str(tail_path(tmp_path / "t.mp4"))
-    assert len(tail) == TAIL_FRAMES and all(np.array_equal(a, b) for a, b in zip(tail, frames[-TAIL_FRAMES:]))
+    assert len(tail) == TAIL_FRAMES
+    assert all(np.array_equal(a, b) for a, b in zip(tail, frames[-TAIL_FRAMES:], strict=True))
     short = write_painted_take("diffusion", spec(3), frames[:3], tmp_path / "s.mp4", time.perf_counter())
     assert len(read_tail(Path(short.extras["tail"]))) == 3
 

@@ -60,8 +60,8 @@ def test_own_weights_continue_at_the_models_own_fps() -> None:
 
 
 def test_every_companion_exists_and_can_do_its_role() -> None:
-    can = {"i2v": ("i2v", "flf2v", "vace", "condition"), "last": ("flf2v", "vace", "condition"),
-           "vace": ("vace",), "continue": ("i2v", "flf2v", "vace", "condition"), "upsample": ("upsample",)}  # fmt: skip
+    starts, ends = ("i2v", "flf2v", "vace", "condition"), ("flf2v", "vace", "condition")
+    can = {"i2v": starts, "last": ends, "vace": ("vace",), "continue": starts, "upsample": ("upsample",)}
     for card in MODELS.values():
         for role, name in card.companions.items():
             assert MODELS[name].mode in can[role], (card.name, role, name)
