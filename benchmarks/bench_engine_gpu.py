@@ -6,6 +6,8 @@ Run: `STORYREEL_MODELS_DIR=/path/to/models .venv/bin/python benchmarks/bench_eng
 CUDA GPU or without the weights it prints why and exits 0, so it is safe in any CI.
 Optimized = bf16 + FirstBlockCache (threshold 0.05) + compiled repeated blocks; override with
 --cache {first_block,taylorseer,none}, --no-compile, --attention BACKEND.
+Each take prints its peak VRAM next to the registry's figure for the offload mode it ran with
+(`peak X GiB vs registry Y GiB`), so the model cards' figures can be checked on real GPUs.
 Last line: `gpu: vanilla=<s> optimized=<s> speedup=<x> psnr=<dB>`.
 """
 
@@ -55,7 +57,7 @@ def main() -> int:
         return 0
 
     from engine.diffusion import DiffusionRenderer, model_card
-    from engine.diffusion.loading import clear_pipelines
+    from engine.diffusion.loading import clear_pipelines, concrete_offload
     from engine.media import read_frames
     from film import RenderFailure, RenderSpec
     from studio.models import diffusion_options, verify_files
@@ -85,7 +87,12 @@ def main() -> int:
             torch.cuda.synchronize()
             results[name] = (time.perf_counter() - started, read_frames(Path(take.path)))
             peak = torch.cuda.max_memory_allocated() / 2**30
-            print(f"{name}: {results[name][0]:.1f}s, peak {peak:.1f} GiB")
+            card = model_card(MODEL)
+            mode = concrete_offload(card, opts)
+            print(
+                f"{name}: {results[name][0]:.1f}s, peak {peak:.1f} GiB vs registry "
+                f"{card.needs_gib(mode):.1f} GiB (offload={mode})"
+            )
             clear_pipelines()
             torch.cuda.empty_cache()
             torch.cuda.reset_peak_memory_stats()

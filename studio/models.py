@@ -60,13 +60,16 @@ def where(card: ModelCard, options: DiffusionOptions) -> str:
 @app.command("list")
 @friendly
 def list_models() -> None:
-    """Every model storyreel knows, its native size and frames, VRAM, and whether it is here."""
+    """Every model storyreel knows, its native size and frames, the VRAM it needs without and with
+    model offload (GiB, as GPUs report it), and whether its weights are here."""
     from rich.table import Table
 
     from engine.diffusion import MODELS
 
     options = diffusion_options()
-    table = Table("name", "family", "mode", "native", "frames@fps", "min VRAM", "weights", "hub id")
+    table = Table(
+        "name", "family", "mode", "native", "frames@fps", "VRAM", "VRAM offload", "weights", "hub id"
+    )
     for card in MODELS.values():
         table.add_row(
             card.name,
@@ -74,7 +77,8 @@ def list_models() -> None:
             card.mode,
             f"{card.width}x{card.height}",
             f"{card.frames}@{card.fps}",
-            f"{card.min_vram_gb:g} GB",
+            f"{card.vram_gib:.1f} GiB",
+            f"{card.offload_vram_gib:.1f} GiB",
             where(card, options),
             card.hub_id,
         )
@@ -84,21 +88,58 @@ def list_models() -> None:
 @app.command("pull")
 @friendly
 def pull(name: Annotated[str, typer.Argument(help="Model name from `storyreel models list`.")]) -> None:
-    """Download a model's weights (into STORYREEL_DIFFUSION_MODELS_DIR/<name>, else the HF cache)."""
+    """Download a model's weights (into STORYREEL_DIFFUSION_MODELS_DIR/<name>, else the HF cache):
+    only its diffusers folders, never the single-file checkpoints some repos keep beside them."""
     from engine.diffusion import model_card
     from film import RenderFailure
 
     card = model_card(name)
+    owner = model_card(card.weights_name)  # an i2v card that loads its t2v sibling's weights
     options = diffusion_options()
-    folder = local_folder(card, options)
-    from huggingface_hub import snapshot_download
-
+    folder = local_folder(owner, options)
     try:
-        path = snapshot_download(repo_id=card.hub_id, local_dir=folder)
+        patterns = pull_patterns(owner.hub_id, folder)
+        results.print(f"{card.name}: {download_size(owner.hub_id, patterns) / 1e9:.1f} GB to download")
+        from huggingface_hub import snapshot_download
+
+        path = snapshot_download(repo_id=owner.hub_id, local_dir=folder, allow_patterns=patterns)
     except Exception as exc:  # offline, 401/404, disk full: all one line for the user
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RenderFailure(f"could not download {card.name} ({card.hub_id}): {reason[:200]}") from None
+        raise RenderFailure(f"could not download {card.name} ({owner.hub_id}): {reason[:200]}") from None
     results.print(f"{card.name}: {path}")
+
+
+def components(index: Mapping[str, object]) -> list[str]:
+    """The component folders a model_index.json names (entries like `"vae": ["diffusers", ...]`)."""
+    return [
+        key
+        for key, value in index.items()
+        if not key.startswith("_") and isinstance(value, list) and value and value[0]
+    ]
+
+
+def pull_patterns(repo_id: str, folder: Path | None) -> list[str]:
+    """`model_index.json` and one `<component>/*` per component it names: Lightricks/LTX-Video keeps
+    28 GB of single-file checkpoints at its root that a diffusers pipeline never reads."""
+    from huggingface_hub import hf_hub_download
+
+    index_path = hf_hub_download(repo_id=repo_id, filename="model_index.json", local_dir=folder)
+    index = json.loads(Path(index_path).read_text(encoding="utf-8"))
+    return ["model_index.json", *(f"{name}/*" for name in components(index))]
+
+
+def download_size(repo_id: str, patterns: list[str]) -> int:
+    """Bytes of the repo's files that `patterns` select, from the hub's file metadata."""
+    from fnmatch import fnmatch
+
+    from huggingface_hub import HfApi
+
+    info = HfApi().model_info(repo_id, files_metadata=True)
+    return sum(
+        sibling.size or 0
+        for sibling in info.siblings or []
+        if any(fnmatch(sibling.rfilename, pattern) for pattern in patterns)
+    )
 
 
 def verify_files(card: ModelCard, options: DiffusionOptions) -> Path:
@@ -117,11 +158,7 @@ def verify_files(card: ModelCard, options: DiffusionOptions) -> Path:
                 f"run `storyreel models pull {card.name}`"
             ) from None
     index = json.loads((folder / "model_index.json").read_text(encoding="utf-8"))
-    missing = [
-        key
-        for key, value in index.items()
-        if not key.startswith("_") and isinstance(value, list) and value[0] and not (folder / key).is_dir()
-    ]
+    missing = [key for key in components(index) if not (folder / key).is_dir()]
     if missing:
         raise RenderFailure(
             f"model {card.name} at {folder} lacks {', '.join(missing)}; "

@@ -3,7 +3,8 @@ opposed to what it renders (the RenderSpec). The studio fills it from `STORYREEL
 environment variables. The settings here that change pixels (the model chosen, preset, steps,
 dtype, cache hook and its threshold or interval, VAE tiling, attention backend, window size) are
 written into every spec by `DiffusionRenderer.resolve`, so they are part of the take-cache key;
-offload, compile and the pipeline count change no pixel and stay out of it.
+offload, the VRAM to plan for, compile and the pipeline count change no pixel and stay out of it
+(the model chosen for the VRAM is written into the spec instead).
 """
 
 from __future__ import annotations
@@ -24,14 +25,20 @@ class DiffusionOptions(BaseModel):
     )
     default_model: str = Field(default="", description="model when the spec names none; '' = by preset")
     preset: Literal["auto", "draft", "standard", "final"] = Field(
-        default="auto", description="auto picks by free VRAM"
+        default="auto", description="auto picks by the GPU's total VRAM"
     )
     device: str = Field(default="auto", description="auto = cuda when available, else cpu")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         default="auto", description="auto = bfloat16 on cuda, float32 on cpu; the VAE stays float32"
     )
-    offload: Literal["none", "model", "sequential", "group"] = Field(
-        default="none", description="model/group offload trade speed for VRAM"
+    offload: Literal["auto", "none", "model", "sequential", "group"] = Field(
+        default="auto",
+        description="auto = none when the model fits the GPU, else model, else sequential offload",
+    )
+    vram_gib: float | None = Field(
+        default=None,
+        gt=0,
+        description="GPU memory to plan for, GiB (unset: the GPU's total; cap it on a shared GPU)",
     )
     vae_tiling: bool = Field(default=False, description="decode in tiles: less VRAM at large sizes")
     cache: Literal["none", "first_block", "taylorseer", "faster"] = Field(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 import threading
 from dataclasses import dataclass
@@ -89,6 +90,21 @@ def locate(card: ModelCard, options: DiffusionOptions) -> Weights:
         raise missing_weights(card, options, "no model_index.json")
     snapshot = Path(index).parent
     return Weights(snapshot, f"hf:{snapshot.name}")
+
+
+def component_identity(folder: Path, component: str) -> str | None:
+    """What one component's weights are, for sharing a loaded component between pipelines (every
+    Wan model ships the same UMT5 encoder and VAE): in an HF cache snapshot the files link to blobs
+    named by their content hash, so the blob names are the identity; in a local folder, the
+    component folder's content fingerprint. None when the folder does not have the component."""
+    root = Path(folder) / component
+    if not root.is_dir():
+        return None
+    files = sorted(p for p in root.rglob("*") if not _hidden(p.relative_to(root)) and p.is_file())
+    if files and all(p.is_symlink() for p in files):
+        names = "\n".join(f"{p.relative_to(root).as_posix()}\0{Path(os.readlink(p)).name}" for p in files)
+        return "blobs:" + hashlib.sha256(names.encode()).hexdigest()
+    return "dir:" + folder_fingerprint(root)
 
 
 def folder_fingerprint(folder: Path) -> str:

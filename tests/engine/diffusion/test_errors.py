@@ -66,10 +66,15 @@ def test_conditioning_with_wrong_hash_is_refused(options: DiffusionOptions, tmp_
 
 
 def test_presets_choose_by_vram() -> None:
+    """Totals in GiB, as GPUs report them; model offload allowed unless asked for none."""
     assert preset_for_vram(None).name == "draft"
-    assert preset_for_vram(80).name == "final"
+    assert preset_for_vram(23.99).name == "standard"  # a 24 GB card: TI2V-5B with model offload
+    assert preset_for_vram(23.99, "none").name == "draft"
+    assert preset_for_vram(79.2).name == preset_for_vram(79.2, "none").name == "final"
     assert choose_model(PRESETS["final"], 30).name == "wan2.2-ti2v-5b"
-    assert choose_model(PRESETS["draft"], None).name == "wan2.1-t2v-1.3b"
+    assert choose_model(PRESETS["draft"], 9.5).name == "ltx-video"  # Wan's UMT5 alone is 10.6 GiB
+    assert choose_model(PRESETS["draft"], None).name == "wan2.1-t2v-1.3b"  # the lightest denoiser
+    assert choose_model(PRESETS["standard"], 4).name == "wan2.1-t2v-1.3b"
 
 
 def test_engine_import_stays_light() -> None:
