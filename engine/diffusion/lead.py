@@ -9,13 +9,16 @@ the lead strip in `resolve`, so it never changes a cache key it cannot change a 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from PIL import Image
 
 from engine.diffusion.registry import ModelCard
-from engine.painted import read_tail
 from film import RenderSpec
+
+F = TypeVar("F")
 
 CAPACITY = {"vace": 5, "condition": 9}
 """Frames each mode can pin, on its latent grid (VACE 1+4k, LTX 1+8k)."""
@@ -34,9 +37,7 @@ def without_lead(spec: RenderSpec, card: ModelCard) -> RenderSpec:
     return spec.model_copy(update={"conditioning": cond})
 
 
-def lead_frames(
-    frames: list[Image.Image], card: ModelCard, spec_fps: int, model_fps: int
-) -> list[Image.Image]:
+def lead_frames(frames: Sequence[F], card: ModelCard, spec_fps: int, model_fps: int) -> list[F]:
     """The strip's frames resampled to the model's fps, ending on its last frame, as many as the
     card pins (fewer only when the strip is shorter, kept on the latent grid)."""
     if not frames:
@@ -53,11 +54,6 @@ def lead_frames(
     return picked[:keep][::-1]
 
 
-def strip_images(path: str) -> list[Image.Image]:
-    """The lead strip at `path` (a verified conditioning file) as images."""
-    return [Image.fromarray(frame) for frame in read_tail(Path(path))]
-
-
 def planned_lead(spec: RenderSpec, card: ModelCard) -> int:
     """How many lead frames the shot will pin (0 or ≥ 2), read from the strip's header only, so
     the frame plan is known before anything loads."""
@@ -66,6 +62,5 @@ def planned_lead(spec: RenderSpec, card: ModelCard) -> int:
         return 0
     with Image.open(ref.path) as img:
         count = max(1, int(str(img.info.get("frames", "1"))))
-    blanks = [Image.new("RGB", (1, 1))] * count
-    picked = len(lead_frames(blanks, card, spec.fps, card.fps))
+    picked = len(lead_frames(range(count), card, spec.fps, card.fps))
     return picked if picked > 1 else 0

@@ -33,7 +33,7 @@ from engine.diffusion.frames import (
     to_uint8,
     verified,
 )
-from engine.diffusion.lead import lead_count, lead_frames, planned_lead, strip_images, without_lead
+from engine.diffusion.lead import lead_count, lead_frames, planned_lead, without_lead
 from engine.diffusion.loading import call_lock, dtype_name, load_pipeline
 from engine.diffusion.memory import RunMemory, oom_failure
 from engine.diffusion.options import DiffusionOptions
@@ -41,7 +41,7 @@ from engine.diffusion.registry import PRESETS, ModelCard, Preset, model_card
 from engine.diffusion.speed import check_cache_hook, reset_cache_state
 from engine.diffusion.weights import locate, scheduler_settings
 from engine.diffusion.window import CARD_KEYS, Call, Window
-from engine.painted import write_painted_take
+from engine.painted import read_tail, write_painted_take
 from film import BadInput, ProgressFn, RenderSpec, Take
 from film.render import EngineOption
 
@@ -277,8 +277,8 @@ class DiffusionRenderer:
         if ref is None or lead_count(card) < 2:
             return []
         path = verified(ref, "spec.conditioning.lead_video")
-        frames = lead_frames(strip_images(str(path)), card, spec.fps, card.fps)
-        return [Image.fromarray(fit(np.asarray(img), *size)) for img in frames] if len(frames) > 1 else []
+        frames = lead_frames(read_tail(path), card, spec.fps, card.fps)
+        return [Image.fromarray(fit(frame, *size)) for frame in frames] if len(frames) > 1 else []
 
     def _call(
         self,
