@@ -3,8 +3,9 @@ next one by the families that can pin more than one frame.
 
 A single first frame fixes where things are but not where they are going, so every continuous
 cut restarts the motion. VACE keeps any frames its mask marks black; an LTX condition takes a
-short video (8k+1 frames). Other models start from the first frame alone, and their specs drop
-the lead strip in `resolve`, so it never changes a cache key it cannot change a pixel of.
+short video (8k+1 frames); SkyReels diffusion forcing continues a prefix video (4k+1 frames).
+Other models start from the first frame alone, and their specs drop the lead strip in
+`resolve`, so it never changes a cache key it cannot change a pixel of.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from film import RenderSpec
 
 F = TypeVar("F")
 
-CAPACITY = {"vace": 5, "condition": 9}
-"""Frames each mode can pin, on its latent grid (VACE 1+4k, LTX 1+8k)."""
+CAPACITY = {"vace": 5, "condition": 9, "df": 5}
+"""Frames each mode can pin, on its latent grid (VACE and SkyReels 1+4k, LTX 1+8k)."""
 
 
 def lead_count(card: ModelCard) -> int:

@@ -86,6 +86,8 @@ def route(card: ModelCard, spec: RenderSpec) -> ModelCard:
             raise BadInput("spec.conditioning.last_frame", card.name, "no model here can end on a frame")
         return target
     if cond.first_frame is not None and card.mode not in _FIRST_FRAME_MODES:
+        if card.mode == "df" and planned_lead(spec, card) > 1:
+            return card  # diffusion forcing continues the lead strip as its prefix video
         return companion(card, "i2v", "start from a first frame", "spec.conditioning.first_frame")
     return card
 

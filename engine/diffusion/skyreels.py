@@ -2,8 +2,9 @@
 `base_num_frames` at a time and carries `overlap_history` frames into the next block, so a
 20-second shot stays one continuous take instead of stitched windows.
 
-SkyReelsV2DiffusionForcingPipeline takes no first frame or prefix video (its I2V and
-video-to-video siblings do); continuity shots go to the VACE companion (see registry).
+A continued shot (a lead strip of the previous shot's last frames) goes through the
+video-to-video sibling on the same components: those frames are its prefix video, so the motion
+carries across the cut. A lone first frame still goes to the VACE companion (see registry).
 """
 
 from __future__ import annotations
@@ -45,12 +46,29 @@ def arguments(card: ModelCard, w: Window) -> dict[str, Any]:
         "base_num_frames": w.num_frames,
         "fps": w.fps,
     }
-    if total > w.num_frames:
+    if len(w.lead) > 1:  # the prefix is also what later blocks carry, so one overlap for both
+        args.update(video=list(w.lead), overlap_history=len(w.lead))
+        if total > w.num_frames:
+            args["addnoise_condition"] = ADDNOISE_CONDITION
+    elif total > w.num_frames:
         args.update(
             overlap_history=overlap_for(w.num_frames, card.frame_step),
             addnoise_condition=ADDNOISE_CONDITION,
         )
     return args
+
+
+def extend(args: dict[str, Any], call: Call) -> Any:
+    """A prefix video continued by SkyReelsV2DiffusionForcingVideoToVideoPipeline, built on the
+    loaded pipeline's components (no second copy of the weights). It returns the prefix and
+    then its own num_frames, which start by rendering the prefix again; only those are kept."""
+    from diffusers import SkyReelsV2DiffusionForcingVideoToVideoPipeline
+
+    pipe: Any = SkyReelsV2DiffusionForcingVideoToVideoPipeline(**call.pipe.components)
+    pipe.set_progress_bar_config(disable=True)
+    frames = pipe(**args, **call.common()).frames
+    given = len(args["video"])
+    return frames[:, given:] if getattr(frames, "ndim", 0) == 5 else frames[given:]
 
 
 def shoot(card: ModelCard, w: Window, call: Call) -> Any:
@@ -59,5 +77,6 @@ def shoot(card: ModelCard, w: Window, call: Call) -> Any:
     the same take for the same seed."""
     shift = w.settings.get("flow_shift")
     use_shift(call.pipe, None if shift is None else float(shift))
+    args = arguments(card, w)
     with seeded_global_rng(call.seed, call.pipe._execution_device):
-        return shoot_plain(arguments(card, w), call)
+        return extend(args, call) if "video" in args else shoot_plain(args, call)

@@ -94,3 +94,31 @@ def test_continued_shot_pins_the_previous_shots_last_frames(
     assert kept == [5] and take.frames == 12
     flf = r.resolve(continue_from(dspec(model="wan2.1-flf2v-14b-720p", seed=2), one))
     assert flf.conditioning.lead_video is None
+
+
+@pytest.mark.parametrize("window", [None, 9])
+def test_diffusion_forcing_continues_the_previous_shot_as_its_prefix(
+    options: DiffusionOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int | None
+) -> None:
+    """A continued SkyReels shot stays on diffusion forcing: its video-to-video sibling is given
+    five of the previous shot's last frames as the prefix, and the take keeps only its own;
+    a long take (blocks of 9) carries the same overlap from block to block."""
+    from diffusers import SkyReelsV2DiffusionForcingVideoToVideoPipeline as Extend
+
+    from engine.diffusion.renderer import DiffusionRenderer
+
+    model = "skyreels-v2-df-1.3b-540p"
+    r = DiffusionRenderer(options.model_copy(update={"max_window_frames": window}))
+    one = r.render(dspec(model=model, seed=1, frames=12, fps=24), tmp_path / "s1.mp4")
+    seen: list[int] = []
+    real = Extend.__call__
+
+    def spy(self: Extend, *args: object, **kwargs: object) -> object:
+        seen.append(len(kwargs["video"]))  # type: ignore[arg-type]
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Extend, "__call__", spy)
+    spec2 = continue_from(dspec(model=model, seed=2, frames=12, fps=24), one)
+    assert r.resolve(spec2).model == model
+    take = r.render(spec2, tmp_path / "s2.mp4")
+    assert seen == [5] and take.frames == 12
