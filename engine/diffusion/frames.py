@@ -32,7 +32,9 @@ class FramePlan:
     height: int
     total: int
     windows: tuple[int, ...]
-    """Frames per model call; each window after the first starts on the previous one's last frame."""
+    """Frames per model call; each window after the first starts on the previous one's last
+    `carry` frames (pinned, rendered again and dropped)."""
+    carry: int = 1
 
 
 def snap_frames(n: int, step: int) -> int:
@@ -58,10 +60,12 @@ def plan_frames(
     area_scale: float = 1.0,
     max_window: int | None = None,
     lead: int = 0,
+    seam: int = 1,
 ) -> FramePlan:
     """Plan the model frames for a shot, honouring explicit `width`/`height`/`num_frames` options
     (checked, not snapped: a user who names a size gets it or a clear error). `lead` frames of
-    the previous shot are pinned at the start, rendered again and dropped."""
+    the previous shot are pinned at the start, rendered again and dropped; each later window
+    carries `seam` frames of the one before (one when a window is too short to add any)."""
     opts = spec.options
     if "width" in opts or "height" in opts:
         w, h = int(opts.get("width", spec.width)), int(opts.get("height", spec.height))
@@ -84,13 +88,14 @@ def plan_frames(
     total = snap_frames(needed, card.frame_step)
     if total <= window:
         return FramePlan(w, h, total, (total,))
+    carry = seam if 1 < seam < window else 1
     windows = [window]
     have = window
-    while have < needed:  # each continuation repeats the last frame, so it adds window-1 new ones
-        rest = snap_frames(needed - have + 1, card.frame_step)
+    while have < needed:  # each continuation repeats `carry` frames, so it adds window-carry new ones
+        rest = snap_frames(needed - have + carry, card.frame_step)
         windows.append(min(window, rest))
-        have += windows[-1] - 1
-    return FramePlan(w, h, have, tuple(windows))
+        have += windows[-1] - carry
+    return FramePlan(w, h, have, tuple(windows), carry if len(windows) > 1 else 1)
 
 
 def to_uint8(video: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ preset for the GPU, sized once per renderer from its total VRAM; route condition
 that can take it: first frame → the family's i2v model, end frame → FLF2V/VACE, control video
 and references → VACE; write every pixel-changing setting, the model card's own settings and the
 weights' fingerprint into it, the take-cache key), plan the model's size and windows, render each
-window (continuations start on the previous window's last frame; a continued shot pins the
+window (continuations start on the previous window's last frames; a continued shot pins the
 previous shot's last frames where the model can), conform to exactly spec.frames at spec.fps
 and spec size, and encode with the shared FrameWriter. The take's last frames are kept next to
 it so the next, continuous shot can start where this one ended.
@@ -57,7 +57,7 @@ CONFORM = "crop+minterpolate"
 conformed another way (letterboxed, frames repeated) is never reused."""
 RESOLVED_KEYS = frozenset(
     {*RUN_KEYS, *CARD_KEYS, "preset", "steps", "guidance", "strength", "weights", "scheduler",
-     "shift", "continue_model", "continue_weights", "conform", "upsampler_weights"}
+     "shift", "continue_model", "continue_weights", "conform", "upsampler_weights", "seam"}
 )  # fmt: skip
 """Every option `resolve` writes; it drops stale ones that no longer apply (a threshold of a
 cache hook that is off, the weights of a model no longer used)."""
@@ -98,6 +98,15 @@ def continuation(card: ModelCard, plan: FramePlan) -> ModelCard | None:
     if len(plan.windows) < 2 or card.mode == "df" or card.mode in _FIRST_FRAME_MODES:
         return None
     return companion(card, "continue", "continue a long shot", "spec.model")
+
+
+def seam_for(card: ModelCard) -> int:
+    """Frames each later window of a long shot starts on: as many as the model rendering it can
+    pin, so the motion carries across the seam (diffusion forcing: one call, blocks overlap)."""
+    if card.mode == "df":
+        return 1
+    name = None if card.mode in _FIRST_FRAME_MODES else card.companions.get("continue")
+    return lead_count(card if name is None else model_card(name))
 
 
 class DiffusionRenderer:
@@ -148,7 +157,7 @@ class DiffusionRenderer:
         check_cache_hook(card, run)
         plan = plan_frames(
             spec, card, area_scale=preset.area_scale, max_window=run.max_window_frames,
-            lead=planned_lead(spec, card),
+            lead=planned_lead(spec, card), seam=seam_for(card),
         )  # fmt: skip
         steps = spec.options.get("steps")
         if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
@@ -202,6 +211,8 @@ class DiffusionRenderer:
         if follower is not None:
             chosen["continue_model"] = follower.name
             chosen["continue_weights"] = locate(follower, run).fingerprint
+        if plan.carry > 1:
+            chosen["seam"] = plan.carry  # frames carried window to window: how the take is joined
         kept = {key: value for key, value in given.items() if key not in RESOLVED_KEYS}
         return spec.model_copy(update={"model": card.name, "options": kept | chosen})
 
@@ -239,6 +250,7 @@ class DiffusionRenderer:
         guidance = float(spec.options["guidance"])
         strength = float(spec.options.get("strength", 1.0))
         pieces: list[np.ndarray] = []
+        carried: list[Image.Image] = []
         start = 0
         use = card
         for k, n in enumerate(windows):
@@ -259,13 +271,14 @@ class DiffusionRenderer:
                 strength=strength,
                 long_frames=n if card.mode == "df" else None,
                 settings=dict(spec.options),
-                lead=lead if k == 0 else [],
+                lead=lead if k == 0 else carried,
             )
             done = k * steps
             video = self._call(use, run, window, spec.seed + k, done, total_steps, progress)
-            pieces.append(video if k == 0 else video[1:])
+            pieces.append(video if k == 0 else video[plan.carry :])
             first = Image.fromarray(video[-1])
-            start += n - 1
+            carried = [Image.fromarray(f) for f in video[-plan.carry :]] if plan.carry > 1 else []
+            start += n - plan.carry
             use = continuation(card, plan) or card
         video = np.concatenate(pieces)
         shown = max(len(lead), 1 if cond.first_frame is not None else 0)

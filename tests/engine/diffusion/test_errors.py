@@ -42,6 +42,18 @@ def test_frame_planning_maps_duration_to_model_fps() -> None:
     assert snap_frames(8, 8) == 9 and snap_frames(9, 4) == 9 and snap_frames(10, 4) == 13
 
 
+def test_long_shot_windows_carry_the_seam() -> None:
+    """Each later window repeats `seam` frames of the one before: 160 frames in 81-frame windows
+    carrying 5 are 81 + 76 + 4 new frames; a window too short to add any carries one."""
+    card = model_card("wan2.1-t2v-1.3b")
+    long = plan_frames(dspec(frames=240, fps=24, size=(854, 480)), card, seam=5)
+    assert (long.windows, long.carry, long.total) == ((81, 81, 9), 5, 161)
+    assert long.total == long.windows[0] + sum(n - long.carry for n in long.windows[1:])
+    short = plan_frames(dspec(frames=240, fps=24, size=(854, 480)), card, max_window=5, seam=5)
+    assert short.carry == 1 and short.total >= 160
+    assert plan_frames(dspec(frames=24, fps=24), card, seam=5).carry == 1  # one window: no seam
+
+
 def test_missing_model_names_model_and_pull_command(tmp_path: Path) -> None:
     opts = DiffusionOptions(models_dir=tmp_path, preset="draft", device="cpu")
     with pytest.raises(RenderFailure, match=r"cogvideox-2b .*storyreel models pull cogvideox-2b"):

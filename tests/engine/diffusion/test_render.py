@@ -111,10 +111,10 @@ def test_wan_long_take_continues_with_companion(models_dir: Path, tmp_path: Path
     spec = dspec(frames=17)
     r = DiffusionRenderer(opts)
     _card, plan = r.check_inputs(spec)
-    assert plan.windows == (9, 9)
+    assert plan.windows == (9, 9, 9) and plan.carry == 5  # VACE continues on the last five frames
     seen: list[tuple[int, int]] = []
     take = r.render(spec, tmp_path / "cont.mp4", lambda d, n: seen.append((d, n)))
-    assert take.frames == 17 and seen[-1] == (4, 4)
+    assert take.frames == 17 and seen[-1] == (6, 6)
 
 
 def test_cache_hook_renders_and_is_a_separate_pipeline(models_dir: Path, tmp_path: Path) -> None:

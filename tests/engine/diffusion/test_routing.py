@@ -122,3 +122,27 @@ def test_diffusion_forcing_continues_the_previous_shot_as_its_prefix(
     assert r.resolve(spec2).model == model
     take = r.render(spec2, tmp_path / "s2.mp4")
     assert seen == [5] and take.frames == 12
+
+
+def test_long_shot_carries_five_frames_across_each_window_seam(
+    options: DiffusionOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long Wan shot in 9-frame windows: each continuation (VACE) pins the last five frames of
+    the window before, and the take still has exactly its own frames."""
+    from engine.diffusion import wan
+    from engine.diffusion.renderer import DiffusionRenderer
+
+    r = DiffusionRenderer(options.model_copy(update={"max_window_frames": 9}))
+    kept: list[int] = []
+    real = wan.vace_inputs
+
+    def spy(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:
+        video, mask = real(w)
+        kept.append(sum(m.getpixel((0, 0)) == 0 for m in mask))
+        return video, mask
+
+    monkeypatch.setattr(wan, "vace_inputs", spy)
+    spec = dspec(seed=3, frames=24, fps=24)
+    assert r.resolve(spec).options["seam"] == 5
+    take = r.render(spec, tmp_path / "long.mp4")
+    assert kept == [5, 5] and take.frames == 24
