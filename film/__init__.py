@@ -6,7 +6,7 @@ Everything else in storyreel speaks these types; this package imports nothing of
 from film import timing
 from film.camera import LENS_MM, Angle, Camera, Direction, Easing, Movement, ShotSize
 from film.disclosure import AI_LABEL
-from film.errors import BadInput, RenderFailure, StoryreelError
+from film.errors import BadInput, RenderFailure, RunCancelled, StoryreelError
 from film.hashing import stable_hash
 from film.media import MediaRef
 from film.physics import Gravity, Medium, MotionAction, MotionEvent, Physics, Weather
@@ -54,6 +54,7 @@ __all__ = [
     "ProgressFn",
     "Prop",
     "RenderFailure",
+    "RunCancelled",
     "RenderSpec",
     "Renderer",
     "Scene",

@@ -28,3 +28,9 @@ class RenderFailure(StoryreelError):
     """An engine or the assembler could not produce media (ffmpeg failed, model missing...)."""
 
     exit_code = 1
+
+
+class RunCancelled(StoryreelError):
+    """Someone cancelled the run while it was being made; it stops at the next progress event."""
+
+    exit_code = 130

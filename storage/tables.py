@@ -17,9 +17,11 @@ from sqlmodel import Field, SQLModel
 from film import FilmPlan
 from film.render import EngineOption
 
-RunStatus = Literal["planning", "reviewing", "rendering", "assembling", "done", "failed", "interrupted"]
+RunStatus = Literal[
+    "queued", "planning", "reviewing", "rendering", "assembling", "done", "failed", "interrupted", "cancelled"
+]
 RUN_STATUSES: tuple[str, ...] = get_args(RunStatus)
-FINISHED_STATUSES: frozenset[str] = frozenset({"done", "failed"})
+FINISHED_STATUSES: frozenset[str] = frozenset({"done", "failed", "cancelled"})
 
 metadata = SQLModel.metadata
 """All storyreel tables; `open_database` creates them, alembic will target this later."""
@@ -60,6 +62,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# --- projects ---------------------------------------------------------------------------------
+
+
+def new_project_id() -> str:
+    """A short id such as `p-1a2b3c4d`."""
+    return f"p-{secrets.token_hex(4)}"
+
+
+class Project(SQLModel, table=True):
+    """A folder of runs a person works on together (one film, its revisions and variants)."""
+
+    __tablename__ = "project"
+
+    id: str = Field(default_factory=new_project_id, primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=True)
+
+
 # --- runs -------------------------------------------------------------------------------------
 
 
@@ -75,6 +95,7 @@ class RunBase(SQLModel):
     style: str = Field(default="cinematic", max_length=200)
     title_card: bool = Field(default=True)
     out_dir: str = Field(max_length=1000)
+    project_id: str | None = Field(default=None, foreign_key="project.id", index=True, max_length=40)
 
 
 class RunCreate(RunBase):
@@ -151,6 +172,56 @@ class ShotRecord(SQLModel, table=True):
     take_spec_hash: str | None = Field(default=None, max_length=64)
 
 
+# --- the job queue and what it reports -------------------------------------------------------
+
+JobKind = Literal["make", "resume", "revise"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class Job(SQLModel, table=True):
+    """Work on one run that a worker process claims, leases and renews with a heartbeat; a
+    job whose lease ran out is claimed again and resumes from the run's checkpoints."""
+
+    __tablename__ = "job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", index=True, max_length=40)
+    kind: JobKind = Field(sa_type=String(16))
+    payload_json: str = Field(default="{}", sa_type=Text, description="the use case's arguments")
+    status: JobStatus = Field(default="queued", sa_type=String(16), index=True)
+    worker: str | None = Field(default=None, max_length=80, description="who holds the lease")
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0, ge=0, description="claims so far (a crash makes it > 1)")
+    cancel_requested: bool = Field(default=False)
+    error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class RunEvent(SQLModel, table=True):
+    """One progress event of a run (status, stage, shot), numbered so a client streaming them
+    can resume after the last id it saw."""
+
+    __tablename__ = "run_event"
+    __table_args__ = (Index("ix_run_event_run_id_id", "run_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(foreign_key="run.id", max_length=40)
+    kind: str = Field(max_length=24)
+    data_json: str = Field(default="{}", sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+class RenderClaim(SQLModel, table=True):
+    """Who is rendering a spec right now: two jobs that need the same take render it once."""
+
+    __tablename__ = "render_claim"
+
+    spec_hash: str = Field(primary_key=True, max_length=64)
+    worker: str = Field(max_length=80)
+    lease_until: datetime = Field(sa_type=UTCDateTime)
+
+
 # --- takes and the files behind them ----------------------------------------------------------
 
 
@@ -200,16 +271,23 @@ __all__ = [
     "FINISHED_STATUSES",
     "RUN_STATUSES",
     "Asset",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "PlanVersion",
+    "Project",
+    "RenderClaim",
     "Run",
     "RunBase",
     "RunCreate",
+    "RunEvent",
     "RunPublic",
     "RunStatus",
     "ShotRecord",
     "TakeRecord",
     "UTCDateTime",
     "metadata",
+    "new_project_id",
     "new_run_id",
     "utc_now",
 ]
