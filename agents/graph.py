@@ -81,8 +81,15 @@ def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     starts from the take it was handed (`after`)."""
     ctx = runtime.context
     previous = Take.model_validate(task["after"]) if task.get("after") else None
+    pins = task.get("pins") or {}
     takes: list[Take] = []
     for spec in (RenderSpec.model_validate(s) for s in task.get("chain") or [task["spec"]]):
+        pinned = ctx.takes.find(pins[spec.shot.id]) if spec.shot.id in pins else None
+        if pinned is not None:  # the main take someone chose (or locked): kept as it is
+            ctx.report(Event("render", spec.shot.id, spec.frames, spec.frames, cached=True, message="main"))
+            previous = pinned.model_copy(update={"cached": True, "shot_id": spec.shot.id})
+            takes.append(previous)
+            continue
         if previous is not None:
             spec = continue_from(spec, previous)
         if ctx.control is not None and spec.engine not in PAINTERLESS:
@@ -200,6 +207,7 @@ def send_specs(state: StudioState) -> list[Send]:
     """Fan out: one render branch per spec, in shot order (not reducer order)."""
     film_plan = FilmPlan.model_validate(state["plan"])
     specs = ordered(film_plan, [RenderSpec.model_validate(s) for s in state.get("specs", [])])
+    pins = {shot.id: shot.take for shot in film_plan.shots if shot.take}
     return [
         Send(
             "render",
@@ -208,6 +216,7 @@ def send_specs(state: StudioState) -> list[Send]:
                 chain=[s.model_dump(mode="json") for s in group],
                 index=i,
                 total=len(specs),
+                pins=pins,
             ),
         )
         for i, group in enumerate(chains(specs))

@@ -138,10 +138,13 @@ class HeuristicRecaptioner:
         return recaption(plan, shot, engine=engine, seed=seed)
 
 
-def shot_seed(base_seed: int, shot_id: str) -> int:
+def shot_seed(base_seed: int, shot_id: str, retake: int = 0) -> int:
     """Per-shot seed from the plan seed and shot id: stable across runs and machines (sha256,
-    not Python's salted hash()), different for every shot."""
-    return int(stable_hash({"seed": base_seed, "shot": shot_id})[:8], 16)
+    not Python's salted hash()), different for every shot, and for every retake of one."""
+    key: dict[str, object] = {"seed": base_seed, "shot": shot_id}
+    if retake:
+        key["retake"] = retake
+    return int(stable_hash(key)[:8], 16)
 
 
 def recaption(plan: FilmPlan, shot: Shot, *, engine: str, seed: int | None = None) -> RenderSpec:
@@ -169,12 +172,12 @@ def recaption(plan: FilmPlan, shot: Shot, *, engine: str, seed: int | None = Non
     )
     return RenderSpec(
         engine=engine,
-        shot=shot,
+        shot=shot.model_copy(update={"take": None, "locked": False}),  # they pick takes, not pixels
         scene=scene,
         characters=tuple(cast),
         prompt=prompt[:8000],
         negative_prompt=NEGATIVE_PROMPT,
-        seed=shot_seed(plan.seed if seed is None else seed, shot.id),
+        seed=shot_seed(plan.seed if seed is None else seed, shot.id, shot.retake),
         width=width,
         height=height,
         fps=plan.fps,

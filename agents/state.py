@@ -57,6 +57,8 @@ class SpecTask(TypedDict, total=False):
     """The Take whose last frame the chain's first spec continues from (a retake inside a chain)."""
     index: int
     total: int
+    pins: dict[str, str]
+    """Shots someone gave a main take (shot id → its spec_hash): that take, never a render."""
 
 
 class StudioState(InputState, total=False):

@@ -132,6 +132,11 @@ class Shot(BaseModel):
     coverage: str = Field(
         default="", max_length=40, description="what the shot covers: establishing, reaction, insert..."
     )
+    retake: int = Field(default=0, ge=0, le=1_000_000, description="0: the first take; n: a new seed")
+    take: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$", description="the main take (a spec_hash) someone chose"
+    )
+    locked: bool = Field(default=False, description="keep the main take; never render this shot again")
 
     @model_validator(mode="after")
     def _props(self) -> Shot:

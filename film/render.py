@@ -75,10 +75,19 @@ class RenderSpec(BaseModel):
             if cond[key]:
                 cond[key] = cond[key]["sha256"]
         cond["reference_images"] = [ref["sha256"] for ref in cond["reference_images"]]
+        shot = data["shot"]
+        for key, unset in SHOT_UNSET.items():  # absent when unset: older takes stay valid
+            if shot.get(key, unset) == unset:
+                shot.pop(key, None)
         lead = cond.pop("lead_video")
         if lead:  # absent from the hash when unset: takes cached before the field existed stay valid
             cond["lead_video"] = lead["sha256"]
         return stable_hash(data)
+
+
+SHOT_UNSET: dict[str, object] = {"retake": 0, "take": None, "locked": False}
+"""Shot fields that count in a spec's hash only when set: the recaptioner clears the take choice
+and the lock (they pick takes, they do not change pixels), and retake 0 is the first take."""
 
 
 class Take(BaseModel):
