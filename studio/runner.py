@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from langgraph.types import Command
 from rich.console import Console
@@ -22,7 +22,7 @@ from agents.llm_reviser import LLMReviser
 from agents.reviser import revise
 from engine import probe, renderer_for
 from engine.media import read_frames
-from film import FilmPlan, ProgressFn, Renderer, RenderSpec, StoryreelError, Take
+from film import FilmPlan, ProgressFn, Renderer, RenderSpec, RunCancelled, StoryreelError, Take, TakeLibrary
 from storage import (
     AssetStore,
     RunStatus,
@@ -47,6 +47,15 @@ Reviser = Callable[[FilmPlan, str], FilmPlan]
 Review = Callable[[FilmPlan, Reviser], FilmPlan | None]
 """Shown the plan at the review gate (and how to apply a note to it); returns the plan to shoot
 (maybe revised), or None to stop."""
+
+
+class Crew(Protocol):
+    """What a worker adds to a shoot: it hears every event and renders each spec only once
+    across every worker (single flight by spec_hash)."""
+
+    def listening(self, progress: Callable[[Any], None]) -> Callable[[Any], None]: ...
+
+    def single_flight(self, renderer: Renderer, takes: TakeLibrary) -> tuple[Renderer, TakeLibrary]: ...
 
 
 @dataclass
@@ -147,25 +156,33 @@ def shoot(
     console: Console | None = None,
     quiet: bool = False,
     review: Review | None = None,
+    crew: Crew | None = None,
 ) -> FilmResult:
-    """Run (or resume, with `state=None`) the graph for one plan version until it is cut."""
+    """Run (or resume, with `state=None`) the graph for one plan version until it is cut.
+    A worker passes its `crew`: who hears every progress event, and single flight of renders."""
     thread_id = thread_id or thread_for(run_id, version)
     film_dir = film_dir_for(out_dir, thread_id)
     console = console or Console(stderr=True)
     progress = RunProgress(console, enabled=not quiet)
+    renderer: Renderer = ResumableRenderer(
+        renderer_for(engine_name, settings.engine_options(engine_name)), settings.render_log
+    )
+    library: TakeLibrary = StoredTakeLibrary(db, AssetStore(settings.asset_root))
+    report: Callable[[Any], None] = progress
+    if crew is not None:
+        renderer, library = crew.single_flight(renderer, library)
+        report = crew.listening(progress)
     context = StudioContext(
         **_agents(settings),
-        renderer=ResumableRenderer(
-            renderer_for(engine_name, settings.engine_options(engine_name)), settings.render_log
-        ),
+        renderer=renderer,
         control=renderer_for("previz", {"depth": True})
         if settings.previz_control and engine_name != "previz"
         else None,
-        takes=StoredTakeLibrary(db, AssetStore(settings.asset_root)),
+        takes=library,
         assembler=settings.assembler(),
         out_dir=film_dir,
         work_dir=settings.work_root / run_id,
-        report=progress,
+        report=report,
         render_workers=settings.workers(),
     )
     config: dict[str, Any] = {
@@ -198,6 +215,9 @@ def shoot(
             final = graph.get_state(config).values
     except KeyboardInterrupt:
         _set_status(db, run_id, "interrupted", error="interrupted by the user", pid=None)
+        raise
+    except RunCancelled:
+        _set_status(db, run_id, "cancelled", error="cancelled", pid=None)
         raise
     except StoryreelError as exc:
         _set_status(db, run_id, "failed", error=str(exc), pid=None)

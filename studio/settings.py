@@ -79,6 +79,14 @@ class Settings(StudioHome):
         default=2, ge=0, le=10, description="re-render rounds the critic may ask for"
     )
 
+    worker_lease_s: float = Field(
+        default=15.0, ge=1.0, le=3600.0,
+        description="a worker's hold on a job; a job whose worker died is taken over after this",
+    )  # fmt: skip
+    api_token: SecretStr | None = Field(
+        default=None, description="token `storyreel serve` requires when bound off loopback"
+    )
+
     models_dir: Path | None = Field(
         default=None, description="older name of STORYREEL_DIFFUSION_MODELS_DIR, used when that is unset"
     )
