@@ -37,6 +37,7 @@ from storage import (
 )
 from studio.progress import RunProgress, show_warnings
 from studio.settings import Settings
+from studio.versions import film_dir_for, thread_for
 
 CRITIC_SIZE = (160, 90)
 """The critic judges black, frozen and flickering takes from frame statistics, which a thumbnail
@@ -86,16 +87,6 @@ class FilmResult:
             f"[green]done[/] run {self.run_id} v{self.version}: {self.plan.total_s:.1f}s film, {takes}, "
             f"in {self.wall_s:.1f}s"
         )
-
-
-def thread_for(run_id: str, version: int) -> str:
-    """The checkpoint thread of one plan version: revisions never overwrite earlier graph state."""
-    return run_id if version <= 1 else f"{run_id}/v{version}"
-
-
-def film_dir_for(out_dir: Path, thread_id: str) -> Path:
-    """Version 1's film sits in the run's folder; each revision keeps its own in v<N>/."""
-    return out_dir / thread_id.rsplit("/", 1)[1] if "/" in thread_id else out_dir
 
 
 class ResumableRenderer:

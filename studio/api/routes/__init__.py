@@ -1,0 +1,1 @@
+"""One router per resource, each included by studio.api.main under /api/v1."""
