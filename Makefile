@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BRIEF  ?= templates/briefs/lighthouse.md
 DURATION ?= 30
 
-.PHONY: film test lint bench fonts clean
+.PHONY: film test lint bench fonts browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,16 @@ fonts:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES)) >/dev/null 2>&1 \
 	  || echo "could not install $(FONT_PACKAGES); lettering falls back to the fonts there are"; }
 
+# Debian's chromium for the web studio's browser tests (Playwright drives it; no browser download).
+browser:
+	@test -x /usr/bin/chromium || { (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+	  || echo "could not install chromium; the browser tests will fail"; }
+
 film: $(VENV)/.core fonts
 	$(BIN)/storyreel make --brief-file $(BRIEF) --duration $(DURATION)
 
-test: $(VENV)/.test fonts
+test: $(VENV)/.test fonts browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy film agents engine storage studio templates
 	$(BIN)/pytest -q
@@ -53,6 +59,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_assemble.py
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_plan.py
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache

@@ -174,7 +174,7 @@ class ShotRecord(SQLModel, table=True):
 
 # --- the job queue and what it reports -------------------------------------------------------
 
-JobKind = Literal["make", "resume", "revise"]
+JobKind = Literal["make", "approve", "revise", "shoot"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 

@@ -13,6 +13,10 @@ import threading
 from film import BadInput
 from studio.settings import Settings
 
+SWITCH_S = 0.001
+"""The interpreter's thread switch interval while serving: the API answers between a render
+thread's slices of drawing instead of after five-millisecond ones (the default 0.005)."""
+
 
 def is_loopback(host: str) -> bool:
     """Whether `host` is reachable only from this machine."""
@@ -57,6 +61,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"storyreel studio on http://{shown}:{port}/ ({workers} worker{'s' * (workers != 1)})",
           file=sys.stderr, flush=True)  # fmt: skip
+    sys.setswitchinterval(SWITCH_S)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:

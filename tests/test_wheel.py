@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "__pycache__", "*.egg-info", "build", "out", ".storyreel", ".*cache", ".hypothesis"
 )
-DATA_PACKAGES = ("templates", "storage/migrations", "engine/previz")
+DATA_PACKAGES = ("templates", "storage/migrations", "engine/previz", "studio/web")
 """Folders whose every file (data and code, in any subfolder) must travel in the wheel."""
 
 

@@ -1,0 +1,132 @@
+"""The web studio in a real browser: Playwright drives Debian's chromium against a real
+`storyreel serve` on loopback. The journey: type a brief, see the storyboard, approve, watch
+progress reach 100 %, play the film, revise shot 2 in chat and see only shot 2 re-render, set an
+older take as main, download film.mp4. A screenshot of each step lands in the test's tmp dir.
+A browser that cannot start fails the test (no skip): CI must run it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from engine import probe
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+WAIT_MS = 240_000
+"""Generous ceilings on waits that end on the page's own updates (a render on one core)."""
+BRIEF = "Mara rows a small boat to the lighthouse at dawn. Theo waves from the pier. Mara smiles."
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def studio(studio_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """A real `storyreel serve` with one in-process worker; its URL once /health answers."""
+    port = _free_port()
+    env = dict(studio_env, STORYREEL_RENDER_LOG=str(tmp_path / "renders.log"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--workers", "1"],
+        env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        if server.poll() is not None:
+            raise AssertionError(f"serve exited: {server.stderr.read() if server.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=60)
+
+
+def _renders(tmp_path: Path) -> list[str]:
+    log = tmp_path / "renders.log"
+    return [line.split()[1] for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def _shot(page: Page, step: int, name: str, tmp_path: Path) -> None:
+    page.screenshot(path=str(tmp_path / f"{step:02d}-{name}.png"), full_page=True)
+
+
+def _done(page: Page, versions: int = 1) -> None:
+    """Wait for the run to be done at plan version `versions` (each revision adds one)."""
+    expect(page.get_by_test_id("version-list").locator("li")).to_have_count(versions, timeout=WAIT_MS)
+    expect(page.get_by_test_id("run-status")).to_have_text("done", timeout=WAIT_MS)
+    expect(page.get_by_test_id("progress-bar")).to_have_attribute("aria-valuenow", "100", timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_studio_journey(studio: str, tmp_path: Path, width: int) -> None:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": 1000}, accept_downloads=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(studio)
+        page.locator("#new-duration").fill("8")
+        page.get_by_test_id("brief-input").fill(BRIEF)
+        _shot(page, 1, "brief", tmp_path)
+        page.get_by_test_id("send-button").click()
+
+        cards = page.get_by_test_id("shot-card")
+        expect(cards.first).to_be_visible(timeout=WAIT_MS)  # the storyboard, waiting for review
+        expect(page.get_by_test_id("run-status")).to_have_text("review", timeout=WAIT_MS)
+        assert cards.count() >= 2 and not _renders(tmp_path)  # nothing rendered before approval
+        _shot(page, 2, "storyboard", tmp_path)
+
+        page.get_by_test_id("approve-button").click()
+        _done(page)
+        shots = [cards.nth(i).get_attribute("data-shot-id") for i in range(cards.count())]
+        first = _renders(tmp_path)
+        assert sorted(first) == sorted(shots)
+        _shot(page, 3, "rendered", tmp_path)
+
+        player = page.get_by_test_id("player")
+        player.evaluate("v => { v.muted = true; return v.play(); }")
+        page.wait_for_function("v => v.currentTime > 0.2", arg=player.element_handle(), timeout=WAIT_MS)
+        _shot(page, 4, "playing", tmp_path)
+
+        page.get_by_test_id("brief-input").fill("shot 2: close-up")
+        page.get_by_test_id("send-button").click()
+        _done(page, versions=2)
+        again = _renders(tmp_path)[len(first) :]
+        assert again == [shots[1]]  # only shot 2 rendered again
+        _shot(page, 5, "revised", tmp_path)
+
+        card = cards.nth(1)
+        card.get_by_test_id("takes-strip").locator("summary").click()
+        older = card.get_by_test_id("set-main-button")
+        expect(older.first).to_be_visible(timeout=WAIT_MS)
+        older.first.click()
+        _done(page, versions=3)
+        assert _renders(tmp_path)[len(first) + 1 :] == []  # the old take, not a new render
+        _shot(page, 6, "older-take-main", tmp_path)
+
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.get_by_test_id("download-film").click()
+        saved = tmp_path / "downloaded.mp4"
+        download.value.save_as(saved)
+        assert probe(saved, decode=True).frames > 0
+        _shot(page, 7, "downloaded", tmp_path)
+        browser.close()
+    assert not errors, errors
