@@ -8,6 +8,7 @@ LangGraph owns its own tables (`checkpoints`, `writes`, ...); our migrations lea
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,9 @@ if TYPE_CHECKING:  # langgraph loads only when a graph runs, not for `storyreel 
     from langgraph.checkpoint.sqlite import SqliteSaver
 
 BUSY_TIMEOUT_S = 10.0
+SETUP_LOCK = 20261202
+"""PostgreSQL advisory lock key held while LangGraph creates its checkpoint tables."""
+SETUP_POLL_S = 0.05
 CHECKPOINT_TABLES = frozenset(
     {"checkpoints", "checkpoint_blobs", "checkpoint_writes", "checkpoint_migrations", "writes"}
 )
@@ -70,5 +74,14 @@ def checkpointer_scope(url: str) -> Iterator[BaseCheckpointSaver[str]]:
 
     with psycopg.connect(libpq_dsn(url), autocommit=True, prepare_threshold=0, row_factory=dict_row) as conn:
         pg_saver = PostgresSaver(conn)
-        pg_saver.setup()
+        # Processes starting at once (several workers) would race on LangGraph's migration rows:
+        # an advisory lock lets one set the tables up while the others wait, then find them done.
+        # They poll with try-lock: a waiter blocked inside pg_advisory_lock would itself be a
+        # transaction that the setup's CREATE INDEX CONCURRENTLY waits for (a deadlock).
+        while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (SETUP_LOCK,)).fetchone()["got"]:  # type: ignore[index]
+            time.sleep(SETUP_POLL_S)
+        try:
+            pg_saver.setup()
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
         yield pg_saver

@@ -166,22 +166,35 @@ def events_after(*, session: Session, run_id: str, after_id: int = 0, limit: int
 
 
 def claim_render(*, engine: Engine, spec_hash: str, worker: str, lease_s: float) -> bool:
-    """Whether `worker` may render `spec_hash` now: no one else holds it under a live lease."""
+    """Whether `worker` may render `spec_hash` now: no one else holds it under a live lease.
+    A new claim is INSERT ... ON CONFLICT DO NOTHING, so two workers racing on PostgreSQL (which
+    cannot lock a row that is not there yet) get one winner, not a unique-key error."""
     now = utc_now()
+    until = now + timedelta(seconds=lease_s)
     with _claiming(engine) as session:
+        if _insert_new(session, {"spec_hash": spec_hash, "worker": worker, "lease_until": until}):
+            return True
         query = select(RenderClaim).where(RenderClaim.spec_hash == spec_hash)
         if engine.dialect.name == "postgresql":
             query = query.with_for_update()
-        held = session.exec(query).first()
-        until = now + timedelta(seconds=lease_s)
-        if held is None:
-            session.add(RenderClaim(spec_hash=spec_hash, worker=worker, lease_until=until))
-            return True
+        held = session.exec(query).one()
         if held.worker != worker and held.lease_until >= now:
             return False
         held.worker, held.lease_until = worker, until
         session.add(held)
         return True
+
+
+def _insert_new(session: Session, values: dict[str, Any]) -> bool:
+    """Insert a render claim unless its spec has one; whether this call inserted it."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(RenderClaim).values(**values).on_conflict_do_nothing(index_elements=["spec_hash"])
+    )
+    # RETURNING, not rowcount: psycopg counts a row for an insert that did nothing
+    return session.exec(statement.returning(col(RenderClaim.spec_hash))).first() is not None
 
 
 def release_render(*, engine: Engine, spec_hash: str, worker: str) -> None:

@@ -1,6 +1,5 @@
 """What a worker adds to a shoot: every progress event is also written to the runs' database
-(what the API streams as SSE), a cancelled job stops at the next event, and renders go through
-single flight so no spec is rendered twice at once.
+(what the API streams as SSE), and a cancelled job stops at the next event.
 
 Render events arrive per frame from several threads; a shot's row is written when its state
 changes or it has moved on by PERCENT_STEP, and the run's overall progress (with an ETA from
@@ -16,9 +15,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from film import Renderer, RunCancelled, TakeLibrary
+from film import RunCancelled
 from storage import add_event, session_scope
-from studio.flight import FlightRenderer, FlightTakes
 
 STAGE_SHARE = {"plan": (0.0, 5.0), "recaption": (5.0, 10.0), "render": (10.0, 90.0),
                "edit": (90.0, 92.0), "assemble": (92.0, 100.0)}  # fmt: skip
@@ -43,7 +41,7 @@ def eta(started: float, percent: float) -> float | None:
 
 
 class Crew:
-    """One job's listener and single-flight wrappers (see studio.runner.Crew)."""
+    """One job's listener and cancel check (see studio.runner.Crew)."""
 
     def __init__(
         self, db: Engine, run_id: str, *, worker: str, lease_s: float, cancelled: threading.Event
@@ -79,11 +77,6 @@ class Crew:
             self._hear(event)
 
         return hear
-
-    def single_flight(self, renderer: Renderer, takes: TakeLibrary) -> tuple[Renderer, TakeLibrary]:
-        flight = FlightRenderer(renderer, takes, db=self.db, worker=self.worker, lease_s=self.lease_s,
-                                check=self.check)  # fmt: skip
-        return flight, FlightTakes(takes, db=self.db, worker=self.worker)
 
     def _hear(self, event: Any) -> None:
         stage = event.stage

@@ -6,6 +6,7 @@ so a killed process can be resumed where it stopped.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from storage import (
     set_plan_takes,
     set_run_status,
 )
+from studio.flight import single_flight
 from studio.progress import RunProgress, show_warnings
 from studio.settings import Settings
 from studio.versions import film_dir_for, thread_for
@@ -51,12 +53,14 @@ Review = Callable[[FilmPlan, Reviser], FilmPlan | None]
 
 
 class Crew(Protocol):
-    """What a worker adds to a shoot: it hears every event and renders each spec only once
-    across every worker (single flight by spec_hash)."""
+    """What a worker adds to a shoot: its name in the job table, a listener for every event,
+    and a check that stops the shoot when the job was cancelled."""
+
+    worker: str
 
     def listening(self, progress: Callable[[Any], None]) -> Callable[[Any], None]: ...
 
-    def single_flight(self, renderer: Renderer, takes: TakeLibrary) -> tuple[Renderer, TakeLibrary]: ...
+    def check(self) -> None: ...
 
 
 @dataclass
@@ -124,6 +128,10 @@ class ResumableRenderer:
         return take
 
 
+def _go_on() -> None:
+    """A shoot nobody can cancel (the CLI's: Ctrl-C stops it)."""
+
+
 def _side_files(dest: Path) -> dict[str, str]:
     """Side files a renderer wrote next to a take (`<stem>.<kind>.<ext>`), finished ones only."""
     found = {}
@@ -150,7 +158,8 @@ def shoot(
     crew: Crew | None = None,
 ) -> FilmResult:
     """Run (or resume, with `state=None`) the graph for one plan version until it is cut.
-    A worker passes its `crew`: who hears every progress event, and single flight of renders."""
+    Every render goes through single flight (one render of a spec at a time, across processes);
+    a worker passes its `crew`, who hears every progress event and can stop the shoot."""
     thread_id = thread_id or thread_for(run_id, version)
     film_dir = film_dir_for(out_dir, thread_id)
     console = console or Console(stderr=True)
@@ -160,8 +169,12 @@ def shoot(
     )
     library: TakeLibrary = StoredTakeLibrary(db, AssetStore(settings.asset_root))
     report: Callable[[Any], None] = progress
+    flight = crew.worker if crew is not None else f"{socket.gethostname()}:{os.getpid()}:{run_id}"
+    renderer, library = single_flight(  # two makes or jobs wanting one spec render it once
+        renderer, library, db=db, worker=flight, lease_s=settings.worker_lease_s,
+        check=crew.check if crew is not None else _go_on,
+    )  # fmt: skip
     if crew is not None:
-        renderer, library = crew.single_flight(renderer, library)
         report = crew.listening(progress)
     context = StudioContext(
         **_agents(settings),

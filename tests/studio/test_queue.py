@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from storage import (
     RunCreate,
+    checkpointer_scope,
     claim_job,
     create_run,
     enqueue_job,
@@ -76,7 +77,7 @@ def _queue(db: Engine, out: Path, briefs: list[str], duration_s: float = 4.0) ->
 def _env(studio_env: dict[str, str], database_url: str, tmp_path: Path) -> dict[str, str]:
     return dict(
         studio_env, STORYREEL_DATABASE_URL=database_url, STORYREEL_RENDER_LOG=str(tmp_path / "renders.log"),
-        STORYREEL_WORKER_LEASE_S="2", STORYREEL_RENDER_WORKERS="1",
+        STORYREEL_WORKER_LEASE_S="5", STORYREEL_RENDER_WORKERS="1",
     )  # fmt: skip
 
 
@@ -114,7 +115,10 @@ def test_three_workers_twelve_jobs_one_killed(
 
         def all_done() -> bool:
             with session_scope(db) as session:
-                return all(job.status == "done" for job in list_jobs(session=session))
+                jobs = list_jobs(session=session)
+            failed = [(job.run_id, job.error) for job in jobs if job.status == "failed"]
+            assert not failed, failed
+            return all(job.status == "done" for job in jobs)
 
         _until("every job done", all_done, procs[1:])
     finally:
@@ -180,3 +184,23 @@ def test_cancel_stops_a_running_job_before_its_film(tmp_path: Path) -> None:
         kinds = [e.kind for e in events_after(session=session, run_id=run_id)]
         assert "film" not in kinds and [j.status for j in list_jobs(session=session)] == ["cancelled"]
     db.dispose()
+
+
+def test_two_makes_of_one_brief_render_each_take_once(
+    studio_env: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    """Two `storyreel make` processes started together on one brief: every spec renders once
+    (one renders, the other waits for its take), and both films are made."""
+    env = _env(studio_env, database_url, tmp_path)
+    open_database(database_url).dispose()  # an existing studio: the schema is there before both start
+    with checkpointer_scope(database_url):
+        pass
+    cmd = [sys.executable, "-m", "studio", "make", BRIEFS[0], "--duration", "6", "--quiet"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    makes = [subprocess.Popen(cmd, env=env, cwd=tmp_path, **pipes) for _ in range(2)]  # type: ignore[call-overload]
+    for make in makes:
+        out, err = make.communicate(timeout=DEADLINE_S)
+        assert make.returncode == 0, err
+        assert Path(out.strip().splitlines()[-1]).is_file()
+    hashes = [line.split()[0] for line in (tmp_path / "renders.log").read_text(encoding="utf-8").splitlines()]
+    assert hashes and len(hashes) == len(set(hashes))
