@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, or_, update
 from sqlmodel import Session, col, select
 
+from storage.db import session_scope
 from storage.tables import Job, JobKind, JobStatus, Project, RenderClaim, Run, RunEvent, utc_now
 
 OPEN = ("queued", "running")
@@ -32,15 +33,10 @@ Beat = Literal["ok", "cancel", "lost"]
 def _claiming(engine: Engine) -> Iterator[Session]:
     """A session whose transaction holds the right to pick a job: SQLite's write lock taken up
     front (BEGIN IMMEDIATE), or on PostgreSQL a plain transaction (rows are locked as picked)."""
-    with Session(engine, expire_on_commit=False) as session:
+    with session_scope(engine) as session:
         if engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        yield session
 
 
 def enqueue_job(

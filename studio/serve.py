@@ -7,6 +7,7 @@ refuses to start without STORYREEL_API_TOKEN, and then every API call must carry
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 import threading
 
@@ -59,11 +60,17 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
     for thread in threads:
         thread.start()
     shown = f"[{host}]" if ":" in host else host
-    print(f"storyreel studio on http://{shown}:{port}/ ({workers} worker{'s' * (workers != 1)})",
-          file=sys.stderr, flush=True)  # fmt: skip
+    ready = f"storyreel studio on http://{shown}:{port}/ ({workers} worker{'s' * (workers != 1)})"
+
+    class Studio(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:  # listening: the line scripts and tests wait for
+                print(ready, file=sys.stderr, flush=True)
+
     sys.setswitchinterval(SWITCH_S)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        Studio(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)).run()
     finally:
         stop.set()
         for thread in threads:

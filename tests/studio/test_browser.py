@@ -9,11 +9,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -43,17 +41,12 @@ def studio(studio_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
         env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if server.poll() is not None:
-            raise AssertionError(f"serve exited: {server.stderr.read() if server.stderr else ''}")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.1)
+    assert server.stderr is not None
+    for line in server.stderr:  # serve says so once it is listening
+        if line.startswith("storyreel studio on"):
+            break
+    else:
+        raise AssertionError(f"serve exited with {server.wait()} before listening")
     yield base
     server.terminate()
     server.wait(timeout=60)

@@ -18,6 +18,22 @@ from film import Conditioning
 from tests.engine.diffusion.conftest import dspec, still
 
 
+def pinned_per_call(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many frames each VACE call keeps (black in its mask), call by call."""
+    from engine.diffusion import wan
+
+    kept: list[int] = []
+    real = wan.vace_inputs
+
+    def spy(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:
+        video, mask = real(w)
+        kept.append(sum(m.getpixel((0, 0)) == 0 for m in mask))
+        return video, mask
+
+    monkeypatch.setattr(wan, "vace_inputs", spy)
+    return kept
+
+
 @pytest.fixture
 def frames(tmp_path: Path) -> dict[str, Conditioning]:
     first = still(tmp_path / "f.png", (200, 30, 30))
@@ -73,20 +89,11 @@ def test_continued_shot_pins_the_previous_shots_last_frames(
     """Shot 2 continues shot 1 through VACE with five of its last frames kept, renders them
     again and drops them, so the take still has exactly its own frames; a model that pins one
     frame drops the strip from its spec (and so from the cache key)."""
-    from engine.diffusion import wan
     from engine.diffusion.renderer import DiffusionRenderer
 
     r = DiffusionRenderer(options)
     one = r.render(dspec(seed=1, frames=12, fps=24), tmp_path / "s1.mp4")
-    kept: list[int] = []
-    real = wan.vace_inputs
-
-    def spy(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:
-        video, mask = real(w)
-        kept.append(sum(m.getpixel((0, 0)) == 0 for m in mask))
-        return video, mask
-
-    monkeypatch.setattr(wan, "vace_inputs", spy)
+    kept = pinned_per_call(monkeypatch)
     spec2 = continue_from(dspec(seed=2, frames=12, fps=24), one)
     resolved = r.resolve(spec2)
     assert resolved.model == "wan2.1-vace-1.3b" and resolved.conditioning.lead_video is not None
@@ -129,19 +136,10 @@ def test_long_shot_carries_five_frames_across_each_window_seam(
 ) -> None:
     """A long Wan shot in 9-frame windows: each continuation (VACE) pins the last five frames of
     the window before, and the take still has exactly its own frames."""
-    from engine.diffusion import wan
     from engine.diffusion.renderer import DiffusionRenderer
 
     r = DiffusionRenderer(options.model_copy(update={"max_window_frames": 9}))
-    kept: list[int] = []
-    real = wan.vace_inputs
-
-    def spy(w: Window) -> tuple[list[Image.Image], list[Image.Image]]:
-        video, mask = real(w)
-        kept.append(sum(m.getpixel((0, 0)) == 0 for m in mask))
-        return video, mask
-
-    monkeypatch.setattr(wan, "vace_inputs", spy)
+    kept = pinned_per_call(monkeypatch)
     spec = dspec(seed=3, frames=24, fps=24)
     assert r.resolve(spec).options["seam"] == 5
     take = r.render(spec, tmp_path / "long.mp4")
