@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ from film.plan import MAX_DURATION_S
 from film.process import pid_alive
 from storage import (
     FINISHED_STATUSES,
+    Asset,
+    AssetStore,
     Job,
     PlanVersion,
     Project,
@@ -53,6 +56,7 @@ PUBLIC_STATUS: dict[str, PublicStatus] = {
 """What a person is told (API `status`) for each stored run status."""
 ACTIVE = frozenset({"planning", "rendering", "assembling"})
 MAX_NOTE_CHARS = 2000
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class NotFound(BadInput):
@@ -332,11 +336,15 @@ def _frames(session: Session, run: Run, duration_s: Any) -> int:
     return max(1, round(duration_s * plan_version(session, run).film_plan().fps))
 
 
-def patch_character(session: Session, run: Run, character_id: str, changes: dict[str, Any]) -> PlanVersion:
-    """A new version with a character changed; every shot they are in goes stale."""
-    for key in ("id", "reference_image"):
-        if key in changes:
-            raise BadInput(key, changes[key], "cannot be changed here")
+def patch_character(
+    session: Session, run: Run, character_id: str, changes: dict[str, Any], store: AssetStore
+) -> PlanVersion:
+    """A new version with a character changed; every shot they are in goes stale. A
+    `reference_image` is the sha256 of an uploaded picture (or null to drop it)."""
+    if "id" in changes:
+        raise BadInput("id", changes["id"], "cannot be changed")
+    if "reference_image" in changes:
+        changes = {**changes, "reference_image": reference_image(session, store, changes["reference_image"])}
     latest, data = _editable(session, run)
     index = _index(data["characters"], character_id, "character")
     character = {**data["characters"][index], **changes}
@@ -345,6 +353,19 @@ def patch_character(session: Session, run: Run, character_id: str, changes: dict
     data["characters"][index] = character
     note = f"edited character {character_id}: {', '.join(changes)}"
     return _save(session, run, latest, data, note, changes)
+
+
+def reference_image(session: Session, store: AssetStore, sha256: Any) -> dict[str, str] | None:
+    """The MediaRef of an uploaded reference picture, from its sha256 (what POST /uploads answered)."""
+    if sha256 is None:
+        return None
+    if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):
+        raise BadInput("reference_image", sha256, "must be the sha256 that POST /api/v1/uploads answered")
+    asset = session.get(Asset, sha256)
+    path = store.path_for(sha256) if asset is not None else None
+    if asset is None or path is None or not asset.media_type.startswith("image/"):
+        raise NotFound("reference_image", sha256, "is not an uploaded image; upload it with kind=reference")
+    return {"path": str(path), "sha256": sha256}
 
 
 def find_shot(plan: FilmPlan, shot_id: str) -> Shot:

@@ -131,6 +131,9 @@ class CharacterPatch(BaseModel):
     appearance: str | None = None
     color: str | None = None
     build: str | None = None
+    reference_image: str | None = Field(
+        default=None, description="sha256 of a picture uploaded with kind=reference, or null to drop it"
+    )
 
 
 class ShotPublic(BaseModel):

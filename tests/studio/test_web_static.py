@@ -24,7 +24,7 @@ TEST_IDS = (
 """The stable handles a Playwright test drives the studio by."""
 
 CONTRACT_ROUTES = (
-    "/health", "/login", "/uploads",
+    "/health", "/login", "/uploads", "/uploads/{sha256}",
     "/projects", "/projects/{project_id}",
     "/runs", "/runs/{id}", "/runs/{id}/cancel", "/runs/{id}/approve", "/runs/{id}/revise",
     "/runs/{id}/render", "/runs/{id}/plan", "/runs/{id}/plan/shots/{shot_id}",

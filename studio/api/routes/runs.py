@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlmodel import Session
 
-from storage import Run, list_plan_versions, list_runs, project_runs
+from storage import AssetStore, Run, list_plan_versions, list_runs, project_runs
 from studio.api import production
 from studio.api.deps import ApiRoute, SessionDep, SettingsDep
 from studio.api.public import (
@@ -115,11 +115,14 @@ def patch_shot(run_id: str, shot_id: str, body: ShotPatch, session: SessionDep) 
 
 
 @router.patch("/runs/{run_id}/plan/characters/{character_id}")
-def patch_character(run_id: str, character_id: str, body: CharacterPatch, session: SessionDep) -> PlanPublic:
-    """Change a character; the shots they are in go stale."""
+def patch_character(
+    run_id: str, character_id: str, body: CharacterPatch, session: SessionDep, settings: SettingsDep
+) -> PlanPublic:
+    """Change a character (a reference picture by its upload's sha256); the shots they are in go stale."""
     run = production.find_run(session, run_id)
     changes = body.model_dump(exclude_unset=True)
-    return _plan(production.patch_character(session, run, character_id, changes))
+    store = AssetStore(settings.asset_root)
+    return _plan(production.patch_character(session, run, character_id, changes, store))
 
 
 @router.get("/runs/{run_id}/versions")

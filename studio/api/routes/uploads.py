@@ -10,17 +10,20 @@ from __future__ import annotations
 import io
 import json
 from functools import partial
-from typing import Any, Literal, cast, get_args
+from typing import Annotated, Any, Literal, cast, get_args
 
 import anyio
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse
 from starlette.types import Message, Receive
 
 from film import BadInput, FilmPlan
-from storage import AssetStore, StoredAsset, record_asset
+from storage import Asset, AssetStore, StoredAsset, record_asset
 from studio.api.deps import SessionDep, SettingsDep
+from studio.api.production import NotFound
+from studio.api.routes.files import ServedFile, serve_file
 
 router = APIRouter(tags=["uploads"])
 
@@ -205,3 +208,17 @@ async def upload(request: Request, settings: SettingsDep, session: SessionDep) -
     return UploadPublic(
         sha256=stored.sha256, kind=cast(UploadKind, kind), size=stored.size, media_type=media_type
     )
+
+
+@router.get("/uploads/{sha256}", response_class=FileResponse)
+def uploaded(
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="what POST /uploads answered")],
+    settings: SettingsDep,
+    session: SessionDep,
+) -> ServedFile:
+    """An uploaded file by its sha256 (the cast panel shows reference pictures from here)."""
+    asset = session.get(Asset, sha256)
+    path = AssetStore(settings.asset_root).path_for(sha256) if asset is not None else None
+    if asset is None or path is None:
+        raise NotFound("sha256", sha256, "no upload has this content")
+    return serve_file(path, media_type=asset.media_type)

@@ -5,12 +5,14 @@ shots went stale since the version that was shot, until a worker shoots the new 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from storage import get_plan_version, latest_plan_version, request_cancel, session_scope
 from tests.studio.api.conftest import Studio
+from tests.studio.api.test_uploads import image_bytes, wav_bytes
 
 API = "/api/v1"
 
@@ -146,6 +148,39 @@ def test_continuity_stales_the_next_shot(studio: Studio, run_id: str) -> None:
     assert states(studio, run_id) == {"sh0001": "done", "sh0002": "done"}
     patch(studio, run_id, "shots/sh0001", {"physics": {"weather": "rain"}})
     assert states(studio, run_id) == {"sh0001": "stale", "sh0002": "stale"}
+
+
+def test_a_reference_picture_is_an_upload_by_sha256(studio: Studio, run_id: str) -> None:
+    """The cast panel's upload: POST /uploads, then PATCH the character with the answered sha256;
+    the picture is served back, conditions their shots (stale), and null drops it again."""
+    studio.client.post(f"{API}/runs/{run_id}/render")
+    studio.work(run_id)
+    assert states(studio, run_id) == {"sh0001": "done", "sh0002": "done"}
+    picture = image_bytes("PNG")
+    uploaded = studio.client.post(
+        f"{API}/uploads", data={"kind": "reference"}, files={"file": ("theo.png", picture, "image/png")}
+    ).json()
+    answer = patch(studio, run_id, "characters/theo", {"reference_image": uploaded["sha256"]})
+    assert answer.status_code == 200, answer.text
+    theo = next(c for c in answer.json()["plan"]["characters"] if c["id"] == "theo")
+    assert theo["reference_image"]["sha256"] == uploaded["sha256"]
+    assert Path(theo["reference_image"]["path"]).read_bytes() == picture
+    assert states(studio, run_id) == {"sh0001": "stale", "sh0002": "stale"}
+    served = studio.client.get(f"{API}/uploads/{uploaded['sha256']}")
+    assert served.status_code == 200 and served.content == picture
+    assert served.headers["content-type"] == "image/png"
+    tone = studio.client.post(
+        f"{API}/uploads", data={"kind": "music"}, files={"file": ("bed.wav", wav_bytes(), "audio/wav")}
+    ).json()
+    for value, status in [("abc", 400), ("0" * 64, 404), (tone["sha256"], 404)]:
+        bad = patch(studio, run_id, "characters/theo", {"reference_image": value})
+        assert bad.status_code == status, bad.text
+        assert bad.json()["detail"].startswith("reference_image=") and "\n" not in bad.json()["detail"]
+    assert studio.client.get(f"{API}/uploads/{'0' * 64}").status_code == 404
+    assert studio.client.get(f"{API}/uploads/..%2f..%2fetc").status_code in (400, 404, 422)
+    dropped = patch(studio, run_id, "characters/theo", {"reference_image": None})
+    theo = next(c for c in dropped.json()["plan"]["characters"] if c["id"] == "theo")
+    assert theo["reference_image"] is None
 
 
 def test_an_edit_while_a_job_is_open_is_409(studio: Studio, run_id: str) -> None:
