@@ -102,7 +102,7 @@ function draw() {
   setCast(((state.plan && state.plan.characters) || []).map((c) => c.name));
   renderHead();
   renderBoard(state.shots, { runId: id, names: castNames(), changed: refresh, started: () => jobStarted("shoot") });
-  renderCast(id, state.plan);
+  renderCast(id, state.plan, refresh);
   renderVersions(id, state.versions, (version) => {
     state.filmVersion = version;
     renderPlayer(state.run, version, state.shots, state.plan);

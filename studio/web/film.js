@@ -40,9 +40,11 @@ export function renderPlayer(run, version, shots, plan) {
 function renderChapters(shots, plan, player) {
   const titleCard = plan && plan.fps ? (plan.title_card_frames || 0) / plan.fps : 0;
   let start = titleCard;
+  const cues = [];
   const items = shots.map((shot) => {
     const at = start;
     start += Number(shot.duration_s) || 0;
+    cues.push(`${stamp(at)} --> ${stamp(start)}\nShot ${shot.position}: ${oneLine(shot.description)}`);
     return h(
       "li",
       {},
@@ -59,7 +61,37 @@ function renderChapters(shots, plan, player) {
     );
   });
   fill($("[data-testid=chapters]"), items);
+  chapterTrack(player, ["WEBVTT", ...cues].join("\n\n") + "\n");
 }
+
+/** The chapters as a WebVTT `<track kind="chapters">` too, so players and screen readers see them. */
+function chapterTrack(player, vtt) {
+  const old = player.querySelector("track[kind=chapters]");
+  if (old && old.dataset.vtt === vtt) return;
+  if (old) {
+    URL.revokeObjectURL(old.src);
+    old.remove();
+  }
+  if (!player.getAttribute("src")) return;
+  const track = h("track", {
+    kind: "chapters",
+    label: "Shots",
+    srclang: "en",
+    "data-testid": "chapters-track",
+    src: URL.createObjectURL(new Blob([vtt], { type: "text/vtt" })),
+  });
+  track.dataset.vtt = vtt;
+  player.append(track);
+}
+
+const pad = (n, width = 2) => String(n).padStart(width, "0");
+/** WebVTT's HH:MM:SS.mmm. */
+function stamp(seconds) {
+  const ms = Math.round(seconds * 1000);
+  return `${pad(Math.floor(ms / 3600000))}:${pad(Math.floor(ms / 60000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
+}
+/** A cue's text may not hold a blank line or "-->". */
+const oneLine = (text) => String(text || "").replace(/\s+/g, " ").replace(/-->/g, "→").trim();
 
 function renderExports(runId, version) {
   fill(
@@ -149,8 +181,11 @@ export function diffLines(lines, a, b) {
   );
 }
 
-/** The cast panel: each character's colour, name, look and reference picture. */
-export function renderCast(runId, plan) {
+/**
+ * The cast panel: each character's colour, name, look and reference picture, with a button to
+ * upload a picture (POST /uploads, then PATCH the character with its sha256). `changed` reloads.
+ */
+export function renderCast(runId, plan, changed = async () => {}) {
   const list = $("[data-testid=cast-list]");
   const cast = (plan && plan.characters) || [];
   if (!cast.length) {
@@ -170,10 +205,38 @@ export function renderCast(runId, plan) {
           h("h3", {}, c.name),
           c.description ? h("p", {}, c.description) : null,
           c.appearance ? h("p", { class: "muted" }, c.appearance) : null,
+          pictureButton(runId, c, changed),
         ),
       ),
     ),
   );
+}
+
+function pictureButton(runId, character, changed) {
+  const input = h("input", {
+    type: "file",
+    accept: "image/png,image/jpeg,image/webp",
+    class: "visually-hidden",
+    "data-testid": "reference-input",
+    "aria-label": `Reference picture for ${character.name}`,
+  });
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const form = new FormData();
+    form.append("kind", "reference");
+    form.append("file", file);
+    try {
+      const stored = await request(paths.uploads(), { method: "POST", body: form });
+      await request(paths.characterEdit(runId, character.id), { method: "PATCH", body: { reference_image: stored.sha256 } });
+    } catch {
+      return; // the error line says why (wrong type, too large)
+    } finally {
+      input.value = "";
+    }
+    await changed();
+  });
+  return h("label", { class: "button small" }, character.reference_image ? "Change picture" : "Add picture", input);
 }
 
 function reference(runId, character) {
@@ -183,15 +246,16 @@ function reference(runId, character) {
     "aria-hidden": "true",
   });
   const ref = character.reference_image;
-  // Only a path inside the run's folder can be served (GET /files); others show their name.
   if (!ref || !ref.path) return swatch;
-  if (ref.path.startsWith("/") || ref.path.includes("..")) {
-    return h("span", { class: "swatch-box" }, swatch, h("small", { title: ref.path }, ref.path.split("/").pop()));
-  }
+  // An upload is served by its sha256; a picture a plan file named inside the run's folder by
+  // its path; any other picture shows its file name.
+  const outside = ref.path.startsWith("/") || ref.path.includes("..");
+  const named = h("span", { class: "swatch-box" }, swatch, h("small", { title: ref.path }, ref.path.split("/").pop()));
   return h("img", {
     class: "reference",
-    src: paths.file(runId, ref.path),
+    "data-testid": "reference-picture",
+    src: outside ? paths.upload(ref.sha256) : paths.file(runId, ref.path),
     alt: `Reference picture of ${character.name}`,
-    onerror: (event) => event.target.replaceWith(swatch),
+    onerror: (event) => event.target.replaceWith(outside ? named : swatch),
   });
 }
