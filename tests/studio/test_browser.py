@@ -1,21 +1,20 @@
 """The web studio in a real browser: Playwright drives Debian's chromium against a real
 `storyreel serve` on loopback. The journey: type a brief, see the storyboard, approve, watch
 progress reach 100 %, play the film, revise shot 2 in chat and see only shot 2 re-render, set an
-older take as main, download film.mp4. A screenshot of each step lands in the test's tmp dir.
-A browser that cannot start fails the test (no skip): CI must run it."""
+older take as main, download film.mp4, give a character a reference picture. A screenshot of
+each step lands in the test's tmp dir. A browser that cannot start fails the test (no skip)."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from engine import probe
+from tests.studio.serving import serving
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,31 +24,12 @@ WAIT_MS = 240_000
 BRIEF = "Mara rows a small boat to the lighthouse at dawn. Theo waves from the pier. Mara smiles."
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def studio(studio_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """A real `storyreel serve` with one in-process worker; its URL once /health answers."""
-    port = _free_port()
+    """A real `storyreel serve` with one in-process worker, once it listens."""
     env = dict(studio_env, STORYREEL_RENDER_LOG=str(tmp_path / "renders.log"))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "studio", "serve", "--port", str(port), "--workers", "1"],
-        env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    assert server.stderr is not None
-    for line in server.stderr:  # serve says so once it is listening
-        if line.startswith("storyreel studio on"):
-            break
-    else:
-        raise AssertionError(f"serve exited with {server.wait()} before listening")
-    yield base
-    server.terminate()
-    server.wait(timeout=60)
+    with serving(env, tmp_path, "--workers", "1") as base:
+        yield base
 
 
 def _renders(tmp_path: Path) -> list[str]:
@@ -98,6 +78,12 @@ def test_the_studio_journey(studio: str, tmp_path: Path, width: int) -> None:
         player.evaluate("v => { v.muted = true; return v.play(); }")
         page.wait_for_function("v => v.currentTime > 0.2", arg=player.element_handle(), timeout=WAIT_MS)
         _shot(page, 4, "playing", tmp_path)
+        player.evaluate("v => { [...v.textTracks].find((t) => t.kind === 'chapters').mode = 'hidden'; }")
+        page.wait_for_function(
+            "([v, n]) => { const t = [...v.textTracks].find((t) => t.kind === 'chapters');"
+            " return t.cues && t.cues.length === n && t.cues[0].text.startsWith('Shot 1'); }",
+            arg=[player.element_handle(), len(shots)],
+        )
 
         page.get_by_test_id("brief-input").fill("shot 2: close-up")
         page.get_by_test_id("send-button").click()
@@ -121,5 +107,13 @@ def test_the_studio_journey(studio: str, tmp_path: Path, width: int) -> None:
         download.value.save_as(saved)
         assert probe(saved, decode=True).frames > 0
         _shot(page, 7, "downloaded", tmp_path)
+
+        picture = tmp_path / "mara.png"
+        Image.new("RGB", (64, 64), (180, 90, 40)).save(picture)
+        page.get_by_test_id("cast-list").get_by_test_id("reference-input").first.set_input_files(picture)
+        shown = page.get_by_test_id("reference-picture").first
+        expect(shown).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_function("img => img.complete && img.naturalWidth === 64", arg=shown.element_handle())
+        _shot(page, 8, "reference-picture", tmp_path)
         browser.close()
     assert not errors, errors
