@@ -25,6 +25,8 @@ HEAD_REVISION = "0003"
 """The newest migration in storage/migrations (a test keeps the two equal): a database already
 there is opened without loading alembic at all."""
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATE_LOCK = 0x5354_5259_4D49_4752 & 0x7FFF_FFFF_FFFF_FFFF
+"""PostgreSQL advisory lock key that serialises migrations ("STRYMIGR")."""
 
 
 def database_url_for(home: Path) -> str:
@@ -90,6 +92,12 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        # Processes opening a new database at once (an api and its workers starting together)
+        # take turns: the first migrates, the others then find the schema at head and do nothing.
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
+        elif engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # DDL would otherwise run unlocked
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -5,7 +5,9 @@ reading back with empty settings."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -82,3 +84,19 @@ def test_an_older_database_is_upgraded_in_place(database_url: str, tmp_path: Pat
         assert open_database(database_url).url == engine.url  # a current database opens as it is
     finally:
         engine.dispose()
+
+
+def _open_after(barrier: Any, url: str) -> str | None:
+    barrier.wait()
+    return schema_revision(open_database(url))
+
+
+def test_processes_opening_a_new_database_at_once_take_turns(database_url: str) -> None:
+    """An api and its workers starting together on a fresh database: one migrates, the others
+    wait for it and find the schema at head (before, they raced on CREATE TABLE / pg_type rows)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(4)
+        with context.Pool(4) as pool:
+            revisions = pool.starmap(_open_after, [(barrier, database_url)] * 4)
+    assert revisions == [HEAD_REVISION] * 4
