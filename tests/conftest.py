@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.llama import llama_server  # noqa: F401 - a fixture every room may use
+from tests.llama import llama_process, llama_server  # noqa: F401 - fixtures every room may use
 from tests.postgres import ThrowawayPostgres
 
 

