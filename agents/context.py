@@ -17,7 +17,8 @@ from agents.editor import Editor, HeuristicEditor
 from agents.llm import RunLedger
 from agents.planner import HeuristicPlanner, Planner
 from agents.recaptioner import HeuristicRecaptioner, Recaptioner
-from film import Assembler, Renderer, TakeLibrary
+from film import Assembler, FilmPlan, Renderer, TakeLibrary
+from film.gate import Verdict
 
 Stage = Literal["plan", "recaption", "render", "edit", "assemble"]
 
@@ -89,6 +90,9 @@ class StudioContext:
     critic: Critic | None = None
     """Reviews decoded takes after rendering and asks for bounded retakes; None skips review."""
     report: Callable[[Event], None] = _ignore
+    clearance: Callable[[FilmPlan], Verdict] | None = None
+    """Checks the plan before any take renders (the misuse gate, wired and audited by the studio);
+    raises film.gate.GateRefused to stop the run. None: no check (agent tests)."""
     ledger: RunLedger = field(default_factory=RunLedger)
     """Token usage and warnings of this run; share it with the LLM agents' client (see llm_agents)."""
     render_workers: int = 0

@@ -24,7 +24,7 @@ from film import (
     TitleCard,
     frame_size,
 )
-from film.disclosure import AI_LABEL
+from film.disclosure import AI_LABEL, dramatised_label
 from film.plan import DialogueLine
 from film.timeline import KEYFRAME_INTERVAL, Overlay, TransitionKind
 
@@ -212,3 +212,16 @@ def _still(take: Take) -> dict[str, Any]:
     sheet reuses it instead of decoding the take again."""
     still = take.extras.get("still")
     return {"still": still, "still_frame": take.frames // 2} if still else {}
+
+
+def dramatisation(timeline: Timeline, names: list[str]) -> Timeline:
+    """The edit with its end title saying the film dramatises `names` (historical figures the
+    misuse gate allowed); unchanged when there are none."""
+    if not names:
+        return timeline
+    label = dramatised_label(names)
+    overlays = tuple(
+        o.model_copy(update={"subtitle": label}) if o.kind == "end" else o for o in timeline.overlays
+    )
+    end_card = timeline.end_card.model_copy(update={"subtitle": label}) if timeline.end_card else None
+    return timeline.model_copy(update={"overlays": overlays, "end_card": end_card})

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from agents.context import Event, StudioContext
 from agents.continuity import PAINTERLESS, chains, continue_from, control_spec, driven_by, retake_chains
 from agents.critic import retake_seed
+from agents.editor import dramatisation
 from agents.planner import PlanRequest
 from agents.state import InputState, ShotTask, SpecTask, StudioState
 from film import BadInput, FilmPlan, Renderer, RenderSpec, Take, Timeline
@@ -70,9 +71,12 @@ def recaption(task: ShotTask, runtime: Runtime[StudioContext]) -> dict[str, Any]
 
 
 def gather(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
-    """Join point after recaptioning: announce the render stage with its shot count."""
-    runtime.context.report(Event("render", done=0, total=len(state["plan"]["shots"]), message="rendering"))
-    return {}
+    """Join point after recaptioning: clear the plan (every shoot passes here, so a revision, a
+    plan file and a resumed run are checked as a new brief is), then announce the render stage."""
+    ctx = runtime.context
+    cleared = ctx.clearance(FilmPlan.model_validate(state["plan"])) if ctx.clearance else None
+    ctx.report(Event("render", done=0, total=len(state["plan"]["shots"]), message="rendering"))
+    return {"dramatised": list(cleared.dramatised)} if cleared is not None else {}
 
 
 def render(task: SpecTask, runtime: Runtime[StudioContext]) -> dict[str, Any]:
@@ -166,7 +170,7 @@ def edit(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any]:
     ctx.report(Event("edit", done=0, total=1))
     film_plan = FilmPlan.model_validate(state["plan"])
     takes = ordered(film_plan, [Take.model_validate(t) for t in state.get("takes", [])])
-    timeline = ctx.editor.edit(film_plan, takes)
+    timeline = dramatisation(ctx.editor.edit(film_plan, takes), state.get("dramatised") or [])
     ctx.report(Event("edit", done=1, total=1, message=f"{len(timeline.clips)} clips"))
     return {"timeline": timeline.model_dump(mode="json")}
 

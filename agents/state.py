@@ -83,6 +83,9 @@ class StudioState(InputState, total=False):
     reviews: dict[str, list[str]]
     """The critic's last findings: problems per shot id (empty when every take passed)."""
 
+    dramatised: list[str]
+    """Historical figures the misuse gate let into the film; its end card says it dramatises them."""
+
     timeline: Json
     """The edit (Timeline) as JSON."""
 

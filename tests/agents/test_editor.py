@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from agents import edit, plan_brief
+from agents.editor import dramatisation
 from film import Camera, Character, FilmPlan, Performance, Scene, Shot, Take, TimeOfDay
+from film.disclosure import AI_LABEL
 from film.timeline import KEYFRAME_INTERVAL
 from tests.agents.briefs import SCREENPLAY
 
@@ -90,3 +92,16 @@ def test_overlays_are_timed_to_the_keyframe_grid() -> None:
         at_keyframe = o.start_frame if o.kind == "end" else o.start_frame + o.frames
         assert at_keyframe % KEYFRAME_INTERVAL == 0, o
         assert o.frames >= plan.fps // 2 if o.kind == "chapter" else o.frames >= plan.fps
+
+
+def test_the_end_title_says_a_film_dramatises_historical_figures() -> None:
+    """Historical figures the misuse gate allowed are named on the end title, next to the AI label."""
+    plan = plan_brief("Napoleon crosses the Alps at dawn and looks back.", duration_s=8)
+    timeline = edit(plan, _takes(plan))
+    assert dramatisation(timeline, []) is timeline
+    marked = dramatisation(timeline, ["Napoleon Bonaparte"])
+    ends = [o for o in marked.overlays if o.kind == "end"]
+    assert ends and all(o.subtitle.startswith(AI_LABEL) and "Napoleon Bonaparte" in o.subtitle for o in ends)
+    assert "dramatisation" in ends[0].subtitle
+    others = [o for o in timeline.overlays if o.kind != "end"]
+    assert [o for o in marked.overlays if o.kind != "end"] == others
