@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from film import BadInput, StoryreelError
+from film.gate import GateRefused
 from storage import session_scope
 from studio.api.production import NotFound
 from studio.settings import Settings
@@ -46,8 +47,10 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def status_for(exc: StoryreelError) -> int:
-    """The HTTP status of one of our errors: an unknown id 404, bad input 400, else 409 (a busy
-    or wrong-stage run)."""
+    """The HTTP status of one of our errors: the misuse gate's refusal 403, an unknown id 404, bad
+    input 400, else 409 (a busy or wrong-stage run)."""
+    if isinstance(exc, GateRefused):
+        return 403
     return 404 if isinstance(exc, NotFound) else 400 if isinstance(exc, BadInput) else 409
 
 

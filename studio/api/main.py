@@ -1,6 +1,6 @@
 """Builds the FastAPI app: routers under /api/v1, the OpenAPI schema at /openapi.json, the web
 studio at /, and StoryreelErrors as `{"detail": ...}` with a 4xx (404 an unknown id, 400 bad
-input, 409 busy) instead of a 500.
+input, 403 refused by the misuse gate, 409 busy) instead of a 500.
 
 With a `token` (a studio served beyond loopback) every /api/v1 route but /health, /login and
 /logout needs it; see studio.api.auth.
@@ -44,6 +44,7 @@ class Problem(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": Problem, "description": "bad input: the field, its value and what to do"},
     401: {"model": Problem, "description": "the studio needs its token"},
+    403: {"model": Problem, "description": "refused by the misuse gate: why, and what would allow it"},
     404: {"model": Problem, "description": "no such run, shot, take or file"},
     409: {"model": Problem, "description": "the run is busy or not at that stage"},
 }
