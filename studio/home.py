@@ -126,7 +126,8 @@ def load(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(part for part in err["loc"] if isinstance(part, str))
-        why = "not a setting storyreel knows" if err["type"] == "extra_forbidden" else err["msg"]
+        msg = str(err["msg"]).removeprefix("Value error, ")  # a validator's own sentence, as written
+        why = "not a setting storyreel knows" if err["type"] == "extra_forbidden" else msg
         raise BadInput(env_name(*loc) if loc else PREFIX + "*", err.get("input"), why) from None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from engine.comfyui import ComfyUIOptions
@@ -87,6 +87,14 @@ class Settings(StudioHome):
         default=None, description="token `storyreel serve` requires when bound off loopback"
     )
 
+    gate: Literal["on"] = Field(
+        default="on", description="the misuse gate; it cannot be turned off (see `--i-have-consent`)"
+    )
+    gate_deceased_years: int = Field(
+        default=30, ge=0, le=500,
+        description="people who died within this many years need their estate's consent, as the living do",
+    )  # fmt: skip
+
     models_dir: Path | None = Field(
         default=None, description="older name of STORYREEL_DIFFUSION_MODELS_DIR, used when that is unset"
     )
@@ -96,6 +104,16 @@ class Settings(StudioHome):
     comfyui: ComfyUIOptions = Field(
         default_factory=ComfyUIOptions, description="the ComfyUI engine: STORYREEL_COMFYUI_*"
     )
+
+    @field_validator("gate", mode="before")
+    @classmethod
+    def _gate_stays_on(cls, value: object) -> object:
+        if str(value).strip().lower() != "on":
+            raise ValueError(
+                "the misuse gate cannot be turned off; record consent with `storyreel consent add` "
+                "and pass --i-have-consent CONSENT_ID"
+            )
+        return "on"
 
     @model_validator(mode="after")
     def _models_dir_alias(self) -> Settings:
