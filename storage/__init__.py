@@ -1,7 +1,17 @@
-"""Storage remembers: runs, plans, takes and a content-addressed asset store."""
+"""Storage remembers: runs, plans, takes, consent records, the gate's audit log and a
+content-addressed asset store."""
 
 from storage.assets import AssetStore, StoredAsset
+from storage.audit import consents_of_run, input_sha256, list_audit, record_verdict, runs_using_consent
 from storage.checkpoints import CHECKPOINT_TABLES, checkpointer_scope, sqlite_checkpointer
+from storage.consent import (
+    add_consent,
+    consent_grants,
+    get_consent,
+    list_consents,
+    parse_uses,
+    revoke_consent,
+)
 from storage.db import database_url_for, open_database, session_scope
 from storage.jobs import (
     add_event,
@@ -45,6 +55,8 @@ from storage.tables import (
     FINISHED_STATUSES,
     RUN_STATUSES,
     Asset,
+    AuditEntry,
+    Consent,
     Job,
     JobKind,
     JobStatus,
@@ -68,6 +80,8 @@ __all__ = [
     "RUN_STATUSES",
     "Asset",
     "AssetStore",
+    "AuditEntry",
+    "Consent",
     "Job",
     "JobKind",
     "JobStatus",
@@ -82,11 +96,14 @@ __all__ = [
     "StoredAsset",
     "StoredTakeLibrary",
     "TakeRecord",
+    "add_consent",
     "add_event",
     "add_run_usage",
     "checkpointer_scope",
     "claim_job",
     "claim_render",
+    "consent_grants",
+    "consents_of_run",
     "create_project",
     "create_run",
     "database_url_for",
@@ -95,11 +112,15 @@ __all__ = [
     "find_take",
     "finish_job",
     "get_asset",
+    "get_consent",
     "get_plan_version",
     "get_run",
     "heartbeat",
+    "input_sha256",
     "latest_plan",
     "latest_plan_version",
+    "list_audit",
+    "list_consents",
     "list_jobs",
     "list_plan_versions",
     "list_projects",
@@ -108,12 +129,16 @@ __all__ = [
     "new_run_id",
     "open_database",
     "open_job",
+    "parse_uses",
     "plan_takes",
     "project_runs",
     "record_asset",
     "record_take",
+    "record_verdict",
     "release_render",
     "request_cancel",
+    "revoke_consent",
+    "runs_using_consent",
     "save_plan_version",
     "session_scope",
     "set_plan_film",

@@ -1,4 +1,5 @@
-"""The tables storage keeps: runs, plan versions, shot records, takes and assets.
+"""The tables storage keeps: runs, plan versions, shot records, takes and assets, consent records
+and the misuse gate's audit log.
 
 One module, full-stack-fastapi-template style: `XBase` holds the fields a caller may set,
 `XCreate` is what a use case passes in, `X(table=True)` is the row. Column types stay portable
@@ -7,7 +8,7 @@ One module, full-stack-fastapi-template style: `XBase` holds the fields a caller
 
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal, get_args
 
 from sqlalchemy import BigInteger, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 from film import FilmPlan
+from film.gate import ConsentGrant, Outcome, Use, Verdict
 from film.render import EngineOption
 
 RunStatus = Literal[
@@ -267,10 +269,102 @@ class TakeRecord(SQLModel, table=True):
         return found
 
 
+# --- consent records (cameos) and the gate's audit log ---------------------------------------
+
+
+def new_consent_id(now: datetime | None = None) -> str:
+    """A short, dated, typeable id such as `c-20261202-1a2b3c` (for `--i-have-consent`)."""
+    day = (now or utc_now()).astimezone(UTC).strftime("%Y%m%d")
+    return f"c-{day}-{secrets.token_hex(3)}"
+
+
+class Consent(SQLModel, table=True):
+    """A real person's recorded consent to appear (a cameo): who, for which uses, until when, and
+    the evidence (a signed release in the asset store). Revoked records stay, so the gate can say
+    "revoked" and the audit log keeps pointing at something."""
+
+    __tablename__ = "consent"
+
+    id: str = Field(default_factory=new_consent_id, primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    aliases_json: str = Field(default="[]", sa_type=Text, description="other names the person goes by")
+    uses_json: str = Field(default='["film"]', sa_type=Text, description="sorted film.gate.Use values")
+    scope: str = Field(default="", sa_type=Text, description="the scope as the operator wrote it")
+    expires: date | None = Field(default=None, description="last day the consent holds; None: no end")
+    evidence_sha256: str = Field(foreign_key="asset.sha256", max_length=64)
+    evidence_path: str = Field(max_length=1000, description="relative to the asset store root")
+    reference_sha256_json: str = Field(default="[]", sa_type=Text, description="reference pictures")
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=True)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_reason: str | None = Field(default=None, sa_type=Text)
+
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.aliases_json or "[]"))
+
+    def uses(self) -> frozenset[Use]:
+        return frozenset(json.loads(self.uses_json or "[]"))
+
+    def reference_sha256(self) -> tuple[str, ...]:
+        return tuple(json.loads(self.reference_sha256_json or "[]"))
+
+    def grant(self) -> ConsentGrant:
+        """The record as the gate reads it (a revoked one says so rather than vanishing)."""
+        return ConsentGrant(
+            id=self.id,
+            name=self.name,
+            aliases=self.aliases(),
+            uses=self.uses(),
+            scope=self.scope,
+            expires=self.expires,
+            revoked=self.revoked_at is not None,
+            evidence_sha256=self.evidence_sha256,
+            reference_sha256=self.reference_sha256(),
+        )
+
+
+class AuditEntry(SQLModel, table=True):
+    """One verdict of the misuse gate at one door. The checked texts are kept only as a hash
+    (a brief may itself name a private person); `run_id` and `consent_id` carry no foreign key,
+    so a refusal that never made a run, or a verdict naming an unknown record, is still logged."""
+
+    __tablename__ = "gate_audit"
+    __table_args__ = (Index("ix_gate_audit_run_id_id", "run_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False, index=True)
+    outcome: Outcome = Field(sa_type=String(16), index=True)
+    rule: str | None = Field(default=None, max_length=40, description="the first finding's rule")
+    field: str = Field(default="", max_length=200, description="the first finding's input field")
+    span: str = Field(default="", sa_type=Text, description="the first finding's matched text")
+    person: str | None = Field(default=None, max_length=200)
+    run_id: str | None = Field(default=None, max_length=40)
+    entry: str = Field(max_length=120, description="the door: 'cli:make', 'api:POST /runs', ...")
+    input_sha256: str = Field(max_length=64, description="sha256 of the checked texts, never the texts")
+    consent_id: str | None = Field(default=None, max_length=40, index=True, description="first consent")
+    gate_version: str = Field(default="", max_length=80)
+    detail_json: str = Field(default="{}", sa_type=Text, description="the whole Verdict as JSON")
+
+    def verdict(self) -> Verdict:
+        return Verdict.model_validate_json(self.detail_json)
+
+
+class AuditConsent(SQLModel, table=True):
+    """Every consent one audited verdict relied on (a verdict may rely on several; `consent_id`
+    on the entry is only the first), so "which runs used this consent" is an indexed lookup."""
+
+    __tablename__ = "gate_audit_consent"
+
+    audit_id: int = Field(foreign_key="gate_audit.id", primary_key=True)
+    consent_id: str = Field(primary_key=True, max_length=40, index=True)
+
+
 __all__ = [
     "FINISHED_STATUSES",
     "RUN_STATUSES",
     "Asset",
+    "AuditConsent",
+    "AuditEntry",
+    "Consent",
     "Job",
     "JobKind",
     "JobStatus",
@@ -287,6 +381,7 @@ __all__ = [
     "TakeRecord",
     "UTCDateTime",
     "metadata",
+    "new_consent_id",
     "new_project_id",
     "new_run_id",
     "utc_now",
