@@ -1,5 +1,5 @@
 """`storyreel` command line: make, plan, render, runs, show, previz-sheet, resume, revise, cut,
-diff, chat, serve, worker, schema, models.
+diff, chat, serve, worker, schema, models, consent, audit.
 
 Every StoryreelError becomes one red line; bad input and usage mistakes exit 2, failures 1,
 Ctrl-C 130. Each command imports what it needs inside its body, so `storyreel --help` loads only
@@ -14,8 +14,29 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from studio import models
+from studio import models, releases
 from studio.errors import OneLineErrors, console, friendly, results
+from studio.flags import (
+    AspectOpt,
+    BriefArg,
+    BriefFile,
+    BurnOpt,
+    ConsentOpt,
+    CriticOpt,
+    Duration,
+    EngineOpt,
+    FilmDirOpt,
+    LlmOpt,
+    LoudnessOpt,
+    ModelOpt,
+    MusicOpt,
+    PlanArg,
+    QuietOpt,
+    RunArg,
+    SeedOpt,
+    StyleOpt,
+    TitleOpt,
+)
 
 if TYPE_CHECKING:
     from studio.make import FilmRequest
@@ -30,30 +51,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
-
-BriefArg = Annotated[str | None, typer.Argument(help="The story brief, in any language and form.")]
-BriefFile = Annotated[
-    Path | None, typer.Option("--brief-file", "-f", help="Read the brief from a UTF-8 text file.")
-]
-Duration = Annotated[float | None, typer.Option("--duration", "-d", help="Film length in seconds (2-1800).")]
-AspectOpt = Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")]
-StyleOpt = Annotated[str | None, typer.Option("--style", help="Look of the film, e.g. 'noir'.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Same brief + seed gives the same film.")]
-TitleOpt = Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")]
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="Render engine (default: previz).")]
-LlmOpt = Annotated[
-    str | None,
-    typer.Option("--llm", help="OpenAI-compatible base URL for LLM agents (default: offline heuristics)."),
-]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="LLM model name served at --llm.")]
-CriticOpt = Annotated[bool, typer.Option("--critic", help="Check every take; re-render broken ones.")]
-MusicOpt = Annotated[Path | None, typer.Option("--music", help="Music bed, ducked under dialogue.")]
-LoudnessOpt = Annotated[float | None, typer.Option("--loudness", help="Loudness target in LUFS (-14).")]
-BurnOpt = Annotated[bool, typer.Option("--burn-subtitles", help="Draw subtitles into the picture too.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
-FilmDirOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder for film.mp4.")]
-PlanArg = Annotated[Path, typer.Argument(help="A plan JSON written by `storyreel plan`.")]
-RunArg = Annotated[str, typer.Argument(help="A run id from `storyreel runs`.")]
+app.add_typer(releases.app, name="consent")
+app.command("audit")(releases.audit)
 
 
 def _settings(
@@ -97,12 +96,13 @@ def _request(
     seed: int,
     title_card: bool,
     settings: Settings,
+    consent: str | None = None,
 ) -> FilmRequest:
     from studio.make import FilmRequest
 
     return FilmRequest.from_cli(
         brief=brief, brief_file=brief_file, duration_s=duration, aspect=aspect, style=style, seed=seed,
-        title_card=title_card, settings=settings,
+        title_card=title_card, settings=settings, consent=consent,
     )  # fmt: skip
 
 
@@ -139,13 +139,14 @@ def make(
     music: MusicOpt = None,
     loudness: LoudnessOpt = None,
     burn_subtitles: BurnOpt = False,
+    consent: ConsentOpt = None,
 ) -> None:
     """Plan, render and cut a film from a brief. Prints the film's path."""
     from studio.make import make_film
     from studio.review import ask_review
 
     settings = _settings(llm, model, critic, music, loudness, burn_subtitles)
-    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
+    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings, consent)
     _finish(make_film(
         request, settings=settings, out_dir=out_dir, engine=engine, console=console, quiet=quiet,
         review=ask_review(console) if review else None, gate=review,
@@ -167,27 +168,31 @@ def plan(
     title_card: TitleOpt = True,
     llm: LlmOpt = None,
     model: ModelOpt = None,
+    consent: ConsentOpt = None,
 ) -> None:
     """Write the shot list (plan JSON) only; edit it, then `storyreel render` it."""
     from studio.make import write_plan
 
     settings = _settings(llm, model)
-    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings)
+    request = _request(brief, brief_file, duration, aspect, style, seed, title_card, settings, consent)
     _path(write_plan(request, out_file, settings=settings, console=console))
 
 
 @app.command()
 @friendly
 def render(
-    plan_file: PlanArg, out_dir: FilmDirOpt = None, engine: EngineOpt = None, quiet: QuietOpt = False
+    plan_file: PlanArg,
+    out_dir: FilmDirOpt = None,
+    engine: EngineOpt = None,
+    quiet: QuietOpt = False,
+    consent: ConsentOpt = None,
 ) -> None:
     """Render and cut a film from an existing plan JSON."""
     from studio.make import render_plan
 
-    result = render_plan(
-        plan_file, settings=_settings(), out_dir=out_dir, engine=engine, console=console, quiet=quiet
-    )
-    _finish(result)
+    settings = _settings()
+    _finish(render_plan(plan_file, settings=settings, out_dir=out_dir, engine=engine, console=console,
+                        quiet=quiet, consent=consent))  # fmt: skip
 
 
 @app.command()
@@ -266,6 +271,7 @@ def revise(
     music: MusicOpt = None,
     loudness: LoudnessOpt = None,
     burn_subtitles: BurnOpt = False,
+    consent: ConsentOpt = None,
 ) -> None:
     """Revise a run's plan; only shots whose spec changed are rendered again.
 
@@ -273,7 +279,7 @@ def revise(
     from studio.revise import revise_run
 
     settings = _settings(llm, model, False, music, loudness, burn_subtitles)
-    _finish(revise_run(settings, run_id, instruction, console=console, quiet=quiet))
+    _finish(revise_run(settings, run_id, instruction, console=console, quiet=quiet, consent=consent))
 
 
 @app.command()
@@ -321,6 +327,7 @@ def chat(
     quiet: QuietOpt = False,
     llm: LlmOpt = None,
     model: ModelOpt = None,
+    consent: ConsentOpt = None,
 ) -> None:
     """Chat a film into shape: type a brief, then revisions ("shot 3: close-up", "make it 45 seconds")."""
     from studio import inputs
@@ -335,11 +342,11 @@ def chat(
     inputs.check_seed(seed)
 
     def make_it(brief: str) -> FilmResult:
-        request = _request(brief, None, duration, aspect, style, seed, True, settings)
+        request = _request(brief, None, duration, aspect, style, seed, True, settings, consent)
         return make_film(request, settings=settings, console=console, quiet=quiet)
 
     def revise_it(run_id: str, text: str) -> FilmResult:
-        return revise_run(settings, run_id, text, console=console, quiet=quiet)
+        return revise_run(settings, run_id, text, console=console, quiet=quiet, consent=consent)
 
     def diff_it(run_id: str, a: int, b: int) -> list[str]:
         return diff_versions(settings, run_id, a, b)

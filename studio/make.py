@@ -34,6 +34,8 @@ class FilmRequest:
     style: str
     seed: int
     title_card: bool = True
+    consent: str | None = None
+    """A consent id the operator vouches for (`--i-have-consent`): overrides a refusal it covers."""
 
     @classmethod
     def from_cli(
@@ -47,6 +49,7 @@ class FilmRequest:
         seed: int,
         title_card: bool,
         settings: Settings,
+        consent: str | None = None,
     ) -> FilmRequest:
         return cls(
             brief=inputs.brief_from(brief, brief_file),
@@ -55,6 +58,7 @@ class FilmRequest:
             style=inputs.check_style(style or settings.style),
             seed=inputs.check_seed(seed),
             title_card=title_card,
+            consent=consent,
         )
 
     def plan(self, settings: Settings | None = None, console: Console | None = None) -> FilmPlan:
@@ -87,9 +91,14 @@ def write_plan(request: FilmRequest, out: str, *, settings: Settings, console: C
     """Plan only; the JSON is written atomically so an interrupted write leaves nothing. A
     folder as `out` means `out/plan.json`."""
     from film.files import write_atomic
+    from storage import open_database
+    from studio.clearance import Clearance, brief_texts
 
     target = inputs.out_file(out, PLAN_FILE)
+    gate = Clearance(open_database(settings.database), settings, entry="cli:plan", override=request.consent)
+    gate.texts(brief_texts(request.brief))
     plan = request.plan(settings, console)
+    gate.plan(plan)  # an LLM planner may have cast someone real
     return write_atomic(target, plan.model_dump_json(indent=2))
 
 
@@ -129,7 +138,7 @@ def make_film(
         "title_card": request.title_card,
         "review": gate,
     }
-    return _start(state, request.brief, request, settings, out_dir, engine, console, quiet, review)
+    return _start(state, request.brief, request, settings, out_dir, engine, console, quiet, review, "make")
 
 
 def render_plan(
@@ -140,15 +149,18 @@ def render_plan(
     engine: str | None = None,
     console: Console | None = None,
     quiet: bool = False,
+    consent: str | None = None,
 ) -> FilmResult:
     """A plan someone wrote or edited → film, skipping the planner."""
     plan = inputs.load_plan(plan_file)
     request = FilmRequest(
         brief=plan.logline or plan.title, duration_s=plan.duration_s, aspect=plan.aspect,
-        style=plan.style, seed=plan.seed, title_card=plan.title_card_frames > 0,
+        style=plan.style, seed=plan.seed, title_card=plan.title_card_frames > 0, consent=consent,
     )  # fmt: skip
     state: dict[str, Any] = {"plan": plan.model_dump(mode="json")}
-    return _start(state, f"(plan file {plan_file})", request, settings, out_dir, engine, console, quiet)
+    return _start(
+        state, f"(plan file {plan_file})", request, settings, out_dir, engine, console, quiet, entry="render"
+    )
 
 
 def _start(
@@ -161,9 +173,12 @@ def _start(
     console: Console | None,
     quiet: bool,
     review: Review | None = None,
+    entry: str = "make",
 ) -> FilmResult:
-    """Create the run row, say so, then load the graph and shoot version 1."""
+    """Clear the brief, create the run row, say so, then load the graph and shoot version 1
+    (which clears the plan before anything renders)."""
     from storage import RunCreate, create_run, new_run_id, open_database, session_scope
+    from studio.clearance import Clearance, brief_texts
     from studio.progress import announce
 
     engine_name = inputs.check_engine(engine or settings.engine)
@@ -171,6 +186,10 @@ def _start(
     run_id = new_run_id()
     film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)
     db = open_database(settings.database)
+    if "plan" not in state:  # a plan file is cleared whole, before its first take
+        Clearance(db, settings, entry=f"cli:{entry}", override=request.consent).texts(
+            brief_texts(brief), run_id=run_id
+        )
     with session_scope(db) as session:
         create_run(
             session=session,
@@ -190,5 +209,5 @@ def _start(
         remember_plan(db, run_id, FilmPlan.model_validate(state["plan"]))
     return shoot(
         settings=settings, db=db, run_id=run_id, version=1, state=state, out_dir=film_dir,
-        engine_name=engine_name, console=console, quiet=quiet, review=review,
+        engine_name=engine_name, console=console, quiet=quiet, review=review, consent=request.consent,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from film import FilmPlan, StoryreelError
+from film.gate import GateRefused
 from studio.show import plan_table
 
 if TYPE_CHECKING:
@@ -59,10 +60,11 @@ def chat(
         highlight=False,
     )
     result: FilmResult | None = None
+    refused = False  # a gate refusal makes the session's exit code 2, as make's would be
     while True:
         line = read_line(console, "[bold cyan]brief>[/] " if result is None else "[bold cyan]revise>[/] ")
         if line is None or line.lower() in {"q", "quit", "exit"}:
-            return 0
+            return 2 if refused else 0
         if not line:
             continue
         try:
@@ -76,6 +78,7 @@ def chat(
                 result = revise_run(result.run_id, line)
         except StoryreelError as exc:
             console.print(f"[red]error:[/] {exc}", highlight=False)
+            refused = refused or isinstance(exc, GateRefused)
             continue
         console.print(result.summary())
         console.print(f"film: {result.film_path}", highlight=False, soft_wrap=True)

@@ -58,13 +58,19 @@ def revise_run(
     *,
     console: Console | None = None,
     quiet: bool = False,
+    consent: str | None = None,
 ) -> FilmResult:
-    """Apply a revision to the run's newest plan and shoot it as the next version."""
+    """Clear the revision, apply it to the run's newest plan and shoot it as the next version."""
+    from studio.clearance import Clearance, brief_texts
+
     db = open_database(settings.database)
     with session_scope(db) as session:
         run = get_run(session=session, run_id=run_id)
         latest = latest_plan_version(session=session, run_id=run_id)
     check_idle(run)
+    Clearance(db, settings, entry="cli:revise", override=consent).texts(
+        brief_texts(instruction, "revision"), run_id=run_id
+    )
     if latest is None:
         raise BadInput("run", run_id, "has no plan yet; resume it first")
     plan = latest.film_plan()
@@ -82,7 +88,7 @@ def revise_run(
     return shoot(
         settings=settings, db=db, run_id=run_id, version=version, state=state,
         thread_id=thread_for(run_id, version), out_dir=Path(run.out_dir), engine_name=run.engine,
-        console=console, quiet=quiet,
+        console=console, quiet=quiet, consent=consent,
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +37,7 @@ from storage import (
     set_plan_takes,
     set_run_status,
 )
+from studio.clearance import Clearance
 from studio.flight import single_flight
 from studio.progress import RunProgress, show_warnings
 from studio.settings import Settings
@@ -156,6 +158,7 @@ def shoot(
     quiet: bool = False,
     review: Review | None = None,
     crew: Crew | None = None,
+    consent: str | None = None,
 ) -> FilmResult:
     """Run (or resume, with `state=None`) the graph for one plan version until it is cut.
     Every render goes through single flight (one render of a spec at a time, across processes);
@@ -176,6 +179,8 @@ def shoot(
     )  # fmt: skip
     if crew is not None:
         report = crew.listening(progress)
+    entry = "worker:shoot" if crew is not None else "cli:shoot"
+    gate = Clearance(db, settings, entry=entry, override=consent)
     context = StudioContext(
         **_agents(settings),
         renderer=renderer,
@@ -187,6 +192,7 @@ def shoot(
         out_dir=film_dir,
         work_dir=settings.work_root / run_id,
         report=report,
+        clearance=partial(gate.plan, run_id=run_id),
         render_workers=settings.workers(),
     )
     config: dict[str, Any] = {

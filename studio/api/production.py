@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from film import LENS_MM, BadInput, FilmPlan, Shot, ShotSize, StoryreelError
+from film import LENS_MM, BadInput, Character, FilmPlan, Shot, ShotSize, StoryreelError
 from film.plan import MAX_DURATION_S
 from film.process import pid_alive
 from storage import (
@@ -366,6 +366,13 @@ def reference_image(session: Session, store: AssetStore, sha256: Any) -> dict[st
     if asset is None or path is None or not asset.media_type.startswith("image/"):
         raise NotFound("reference_image", sha256, "is not an uploaded image; upload it with kind=reference")
     return {"path": str(path), "sha256": sha256}
+
+
+def find_character(session: Session, run: Run, character_id: str) -> Character:
+    for character in plan_version(session, run).film_plan().characters:
+        if character.id == character_id:
+            return character
+    raise NotFound("character", character_id, "not in the run's plan")
 
 
 def find_shot(plan: FilmPlan, shot_id: str) -> Shot:

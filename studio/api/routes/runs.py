@@ -12,8 +12,9 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from storage import AssetStore, Run, list_plan_versions, list_runs, project_runs
-from studio.api import production
-from studio.api.deps import ApiRoute, SessionDep, SettingsDep
+from studio.api import door, production
+from studio.api.deps import ApiRoute, DatabaseDep, SessionDep, SettingsDep
+from studio.api.door import edit_texts
 from studio.api.public import (
     CharacterPatch,
     DiffPublic,
@@ -45,8 +46,12 @@ def _plan(version: Any) -> PlanPublic:
 
 
 @router.post("/runs", status_code=202)
-def create_run(body: RunCreateRequest, session: SessionDep, settings: SettingsDep) -> RunPublic:
-    """Queue a film from a brief (checked as `storyreel make` checks it); a worker makes it."""
+def create_run(
+    body: RunCreateRequest, session: SessionDep, settings: SettingsDep, database: DatabaseDep
+) -> RunPublic:
+    """Queue a film from a brief (checked as `storyreel make` checks it, misuse gate included);
+    a worker makes it."""
+    door.clear(database, settings, "POST /runs", edit_texts(body.brief, "brief"))
     order = production.MakeOrder(
         brief=body.brief, duration_s=body.duration, aspect=body.aspect, style=body.style, seed=body.seed,
         engine=body.engine, review=body.review, project_id=body.project_id, title_card=body.title_card,
@@ -86,9 +91,12 @@ def approve(run_id: str, session: SessionDep) -> RunPublic:
 
 
 @router.post("/runs/{run_id}/revise", status_code=202)
-def revise(run_id: str, body: ReviseRequest, session: SessionDep) -> RunPublic:
+def revise(
+    run_id: str, body: ReviseRequest, session: SessionDep, settings: SettingsDep, database: DatabaseDep
+) -> RunPublic:
     """Apply a revision note: at review the plan changes; on a done run a new version is shot."""
     run = production.find_run(session, run_id)
+    door.clear(database, settings, "POST /runs/{id}/revise", edit_texts(body.text, "text"), run.id)
     production.revise_run(session, run, body.text)
     return run_public(session, run)
 
@@ -108,20 +116,43 @@ def plan(run_id: str, session: SessionDep, version: VersionQuery = None) -> Plan
 
 
 @router.patch("/runs/{run_id}/plan/shots/{shot_id}")
-def patch_shot(run_id: str, shot_id: str, body: ShotPatch, session: SessionDep) -> PlanPublic:
+def patch_shot(
+    run_id: str,
+    shot_id: str,
+    body: ShotPatch,
+    session: SessionDep,
+    settings: SettingsDep,
+    database: DatabaseDep,
+) -> PlanPublic:
     """Change some of a shot's fields; the result is saved as a new plan version."""
     run = production.find_run(session, run_id)
-    return _plan(production.patch_shot(session, run, shot_id, body.model_dump(exclude_unset=True)))
+    changes = body.model_dump(exclude_unset=True)
+    door.clear(database, settings, "PATCH shot", edit_texts(changes, f"shots[{shot_id}]"), run.id)
+    return _plan(production.patch_shot(session, run, shot_id, changes))
 
 
 @router.patch("/runs/{run_id}/plan/characters/{character_id}")
 def patch_character(
-    run_id: str, character_id: str, body: CharacterPatch, session: SessionDep, settings: SettingsDep
+    run_id: str,
+    character_id: str,
+    body: CharacterPatch,
+    session: SessionDep,
+    settings: SettingsDep,
+    database: DatabaseDep,
 ) -> PlanPublic:
     """Change a character (a reference picture by its upload's sha256); the shots they are in go stale."""
     run = production.find_run(session, run_id)
     changes = body.model_dump(exclude_unset=True)
     store = AssetStore(settings.asset_root)
+    words = {key: value for key, value in changes.items() if key != "reference_image"}
+    door.clear(
+        database, settings, "PATCH character", edit_texts(words, f"characters[{character_id}]"), run.id
+    )
+    if changes.get("reference_image") is not None:  # a real face in the picture needs consent
+        picture = production.reference_image(session, store, changes["reference_image"])
+        assert picture is not None
+        name = changes.get("name") or production.find_character(session, run, character_id).name
+        door.clear_picture(database, settings, picture, character_id, name, run.id)
     return _plan(production.patch_character(session, run, character_id, changes, store))
 
 
