@@ -66,6 +66,7 @@ def recaption(task: ShotTask, runtime: Runtime[StudioContext]) -> dict[str, Any]
     film_plan = FilmPlan.model_validate(task["plan"])
     shot = next(s for s in film_plan.shots if s.id == task["shot_id"])
     spec = ctx.recaptioner.recaption(film_plan, shot, engine=ctx.renderer.engine)
+    spec = spec.model_copy(update={"bug": ctx.bug})  # checked again when the spec is read back
     ctx.report(Event("recaption", shot.id, ctx.tick("recaption"), len(film_plan.shots)))
     return {"specs": [spec.model_dump(mode="json")]}
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -95,9 +96,13 @@ class FrameWriter:
     the exception re-raised, so a half-written take can never be mistaken for a finished one.
     """
 
-    def __init__(self, dest: Path, width: int, height: int, fps: int, *, gray: bool = False) -> None:
+    def __init__(
+        self, dest: Path, width: int, height: int, fps: int, *, gray: bool = False,
+        mark: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:  # fmt: skip
         self.dest = Path(dest)
         self.gray = gray  # one plane in and out (a depth pass): a third of the pipe, no chroma to code
+        self.mark = mark  # the provenance marks (engine.marking), put on each frame as it goes in
         self.tmp = part_path(self.dest)
         self.width = width
         self.height = height
@@ -145,6 +150,8 @@ class FrameWriter:
         if frame.shape != shape or frame.dtype != np.uint8:
             raise ValueError(f"frame must be uint8 of shape {shape}, got {frame.dtype} {frame.shape}")
         assert self._proc is not None and self._proc.stdin is not None, "use FrameWriter as a context manager"
+        if self.mark is not None:
+            frame = self.mark(frame)
         try:
             self._proc.stdin.write(np.ascontiguousarray(frame).data)
         except BrokenPipeError:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from engine.marking import marker_for
 from engine.media import FrameWriter
 from film import RenderSpec, Take
 from film.files import atomic_path
@@ -61,7 +62,7 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
     with atomic_path(last) as part:
         Image.fromarray(frames[-1]).save(part, format="PNG")
     try:
-        with FrameWriter(dest, spec.width, spec.height, spec.fps) as writer:
+        with FrameWriter(dest, spec.width, spec.height, spec.fps, mark=marker_for(spec)) as writer:
             for frame in frames:
                 writer.write(frame)
     except BaseException:

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from engine.cutting.cut import FrameStream
+from engine.marking import Marker
 from engine.media import FrameWriter, probe
 from film import BadInput
 
@@ -65,9 +66,17 @@ def crop_track(centres: np.ndarray, src_w: int, src_h: int, crop_w: int, crop_h:
 
 
 def reframe_take(
-    take: Path, dest: Path, width: int, height: int, fps: int, boxes_file: Path | None = None
+    take: Path,
+    dest: Path,
+    width: int,
+    height: int,
+    fps: int,
+    boxes_file: Path | None = None,
+    *,
+    bug: str = "top-right",
 ) -> Path:
-    """`take` re-cut to width×height following its character boxes; written atomically."""
+    """`take` re-cut to width×height following its character boxes; written atomically. The
+    crop may cut the take's own bug off and scales its watermark, so both go on afresh."""
     if width < 16 or height < 16:
         raise BadInput("size", f"{width}x{height}", "must be at least 16x16")
     info = probe(Path(take))
@@ -76,7 +85,7 @@ def reframe_take(
     corners = crop_track(subject_centres(boxes_file, n, src_w, src_h), src_w, src_h, crop_w, crop_h)
     stream = FrameStream(Path(take), 0, n, src_w, src_h, None)  # a frame at a time: flat memory
     try:
-        with FrameWriter(dest, width, height, fps) as writer:
+        with FrameWriter(dest, width, height, fps, mark=Marker(width, height, bug=bug)) as writer:
             for x0, y0 in corners:
                 window = stream.read()[y0 : y0 + crop_h, x0 : x0 + crop_w]
                 img = Image.fromarray(np.ascontiguousarray(window)).resize(

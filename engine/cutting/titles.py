@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from engine.cutting.lettering import cached, draw_text, ellipsize, font, text_width, wrap
+from engine.marking import Marker
 from engine.media import FrameWriter
 from film import TitleCard
 from film.disclosure import AI_LABEL
@@ -67,7 +68,7 @@ def render_title_card(
     an end card, back down to black)."""
     still = title_frame(card, width, height, language).astype(np.float32)
     fade = min(fps // 2, card.frames // 4)
-    with FrameWriter(dest, width, height, fps) as writer:
+    with FrameWriter(dest, width, height, fps, mark=Marker(width, height, bug="off")) as writer:
         for i in range(card.frames):
             k = min(1.0, (i + 1) / (fade + 1)) if fade else 1.0
             if fade_out and fade:

@@ -37,6 +37,7 @@ import numpy as np
 from PIL import Image
 
 from engine.feed import FrameFeed
+from engine.marking import marker_for
 from engine.media import FrameWriter
 from engine.previz.shot import ShotPainter
 from film import BadInput, ProgressFn, RenderSpec, Take
@@ -103,7 +104,7 @@ class PrevizRenderer:
         middle: np.ndarray | None = None
         try:
             with contextlib.ExitStack() as stack:
-                writer = stack.enter_context(FrameWriter(dest, w, h, spec.fps))
+                writer = stack.enter_context(FrameWriter(dest, w, h, spec.fps, mark=marker_for(spec)))
                 picture = stack.enter_context(FrameFeed(writer))
                 depth = None
                 if self.depth:

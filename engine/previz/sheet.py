@@ -12,6 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from engine.cutting.lettering import draw_text, ellipsize, font
+from engine.marking import marker_for
 from engine.previz.shot import ShotPainter
 from film import BadInput, FilmPlan, RenderSpec
 from film.files import atomic_path
@@ -22,9 +23,10 @@ CELL_WIDTH = 427
 
 
 def mid_frame(spec: RenderSpec) -> Image.Image:
-    """The frame halfway through the shot, drawn alone (physics is stepped up to it)."""
+    """The frame halfway through the shot, drawn alone (physics is stepped up to it), with the
+    marks its take carries: the sheet is an output too, and shows it is AI-made."""
     painter = ShotPainter(spec, control=False)
-    return Image.fromarray(painter.frame(spec.frames // 2).rgb)
+    return Image.fromarray(marker_for(spec)(painter.frame(spec.frames // 2).rgb))
 
 
 def contact_sheet(plan: FilmPlan, specs: list[RenderSpec], dest: Path, columns: int = 4) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.marking import bug_patch
 from engine.previz import PrevizRenderer
 from film import (
     Camera,
@@ -77,6 +78,14 @@ def make_plan(shots: tuple[Shot, ...], title_card_frames: int = 0, fps: int = 24
         scenes=(SCENE,),
         shots=shots,
     )
+
+
+def beside_the_bug(frame: np.ndarray, corner: str = "top-right") -> np.ndarray:
+    """The pixels of a marked frame outside its corner bug (which, on a tiny frame, is most of it)."""
+    y, x, _, alpha = bug_patch(frame.shape[1], frame.shape[0], corner)
+    keep = np.ones(frame.shape[:2], dtype=bool)
+    keep[y : y + alpha.shape[0], x : x + alpha.shape[1]] = False
+    return frame[keep]
 
 
 def mean_diff(a: np.ndarray, b: np.ndarray) -> float:

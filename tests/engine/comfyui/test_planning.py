@@ -16,6 +16,7 @@ from engine.comfyui import ComfyUIOptions, ComfyUIRenderer, WorkflowMapping
 from engine.media import probe, read_frames
 from film import BadInput, Conditioning, RenderSpec
 from tests.engine.comfyui.conftest import Comfy, cspec, own_workflow
+from tests.engine.conftest import beside_the_bug
 from tests.engine.diffusion.conftest import still
 
 
@@ -57,8 +58,8 @@ def test_continued_shot_drops_the_repeated_first_frame(comfy: tuple[Comfy, str],
     wf = queued(state, url, cspec(conditioning=cond), tmp_path / "cont.mp4")
     assert plain["6"]["inputs"]["length"] == 9 and wf["15"]["inputs"]["length"] == 9  # 8 + 1 → 4k+1
     assert wf["20"]["inputs"]["fps"] == 16 and wf["12"]["inputs"]["image"] == "frame.png"
-    assert abs(read_frames(tmp_path / "plain.mp4")[0].mean() - 0) < 3
-    assert abs(read_frames(tmp_path / "cont.mp4")[0].mean() - 10) < 3
+    assert abs(beside_the_bug(read_frames(tmp_path / "plain.mp4")[0]).mean() - 0) < 3
+    assert abs(beside_the_bug(read_frames(tmp_path / "cont.mp4")[0]).mean() - 10) < 3
     png = state.uploads[-1][state.uploads[-1].index(b"\x89PNG") :]
     with Image.open(io.BytesIO(png)) as img:  # cropped to the generation size, not letterboxed
         assert img.size == (32, 32) and np.asarray(img.convert("RGB")).min() == 9
