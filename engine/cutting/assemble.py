@@ -32,9 +32,16 @@ from engine.cutting.cut import (
 from engine.cutting.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
 from engine.cutting.lettering import fingerprint as lettering_fingerprint
 from engine.cutting.mp4 import read_video
-from engine.cutting.provenance import C2paSigner, provenance_metadata, x264_options
+from engine.cutting.provenance import (
+    C2paSigner,
+    provenance_metadata,
+    sidecar_manifest,
+    sidecar_path,
+    x264_options,
+)
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
 from engine.cutting.titles import render_title_card, title_frame
+from engine.marking import MARKS
 from engine.media import H264_ARGS, MediaInfo, encode_workers, probe, run_ffmpeg
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
@@ -132,7 +139,7 @@ class FfmpegAssembler:
             return render_title_card(card, w, h, fps, work / f"{name}.mp4", fade_out=end, language=language)
         key = stable_hash(
             {"card": card, "end": end, "size": [w, h, fps], "x264": list(H264_ARGS), "language": language,
-             "lettering": lettering_fingerprint()}
+             "lettering": lettering_fingerprint(), "marks": MARKS}
         )  # fmt: skip
         cached = self.card_cache / f"{name}-{key[:32]}.mp4"
         if not cached.is_file():
@@ -161,9 +168,13 @@ class FfmpegAssembler:
                 film = self._film(timeline, plan, sources, work)
                 if sheet is not None:
                     sheet.result()
+            names = [PLAN_NAME, SRT_NAME, VTT_NAME]
             if opts.signer is not None:
                 opts.signer.sign(film, title=plan.title)
-            names = [PLAN_NAME, SRT_NAME, VTT_NAME]
+                (out_dir / sidecar_path(film).name).unlink(missing_ok=True)  # the signed one speaks now
+            else:
+                sidecar_path(film).write_text(sidecar_manifest(film, plan.title), encoding="utf-8")
+                names.append(sidecar_path(film).name)
             (work / SRT_NAME).write_text(srt, encoding="utf-8")
             (work / VTT_NAME).write_text(vtt, encoding="utf-8")
             (work / PLAN_NAME).write_text(plan.model_dump_json(indent=2), encoding="utf-8")

@@ -1,6 +1,7 @@
 """Provenance: every film says it is AI-generated, in its container metadata always and, when a
 signing key and certificate are configured, in a signed C2PA manifest with the IPTC digital source
-type `trainedAlgorithmicMedia`.
+type `trainedAlgorithmicMedia`. Without a key the same manifest goes into a sidecar beside the film
+(`film.c2pa.json`), bound to the film by its sha256, so the claim still travels with the file.
 
 c2pa-python signs a plain (non-fragmented) MP4 offline; it rejects a bare self-signed certificate,
 so the signer must be a leaf issued by a CA (the test builds a throwaway one).
@@ -8,6 +9,7 @@ so the signer must be a leaf issued by a CA (the test builds a throwaway one).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -48,6 +50,40 @@ def _iso639_2(language: str) -> str:
     return codes.get(language.split("-")[0].lower(), "und")
 
 
+SIDECAR_SUFFIX = ".c2pa.json"
+
+
+def manifest_definition(title: str) -> dict[str, object]:
+    """The C2PA manifest definition storyreel makes: created by a trained model."""
+    return {
+        "claim_generator_info": [{"name": "storyreel", "version": "0.1"}],
+        "title": title,
+        "format": "video/mp4",
+        "assertions": [
+            {
+                "label": "c2pa.actions",
+                "data": {"actions": [{"action": "c2pa.created", "digitalSourceType": DIGITAL_SOURCE_TYPE}]},
+            }
+        ],
+    }
+
+
+def sidecar_path(film: Path) -> Path:
+    """Where the unsigned manifest of `film` lies: `film.mp4` → `film.c2pa.json`."""
+    return Path(film).with_suffix(SIDECAR_SUFFIX)
+
+
+def sidecar_manifest(film: Path, title: str) -> str:
+    """The sidecar's text: the manifest definition, marked unsigned, with the film's hash."""
+    digest = hashlib.sha256()
+    with open(film, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    data = dict(manifest_definition(title), label=AI_LABEL, signature="none (no C2PA key configured)")
+    data["asset_hash"] = {"alg": "sha256", "hash": digest.hexdigest(), "name": Path(film).name}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 @dataclass(frozen=True)
 class C2paSigner:
     """A PEM certificate chain (leaf first) and its private key; `alg` must match the key."""
@@ -56,20 +92,6 @@ class C2paSigner:
     private_key: Path
     alg: str = "ES256"
     tsa_url: str | None = None
-
-    def manifest(self, title: str) -> dict[str, object]:
-        return {
-            "claim_generator_info": [{"name": "storyreel", "version": "0.1"}],
-            "title": title,
-            "assertions": [
-                {
-                    "label": "c2pa.actions",
-                    "data": {
-                        "actions": [{"action": "c2pa.created", "digitalSourceType": DIGITAL_SOURCE_TYPE}]
-                    },
-                }
-            ],
-        }
 
     def sign(self, film: Path, *, title: str) -> Path:
         """Embed a signed manifest into `film` in place (via a temp file and os.replace)."""
@@ -90,7 +112,7 @@ class C2paSigner:
             with (
                 atomic_path(film) as tmp,
                 c2pa.Signer.from_info(info) as signer,
-                c2pa.Builder(json.dumps(self.manifest(title))) as builder,
+                c2pa.Builder(json.dumps(manifest_definition(title))) as builder,
                 open(film, "rb") as src,
                 open(tmp, "w+b") as dst,
             ):

@@ -64,6 +64,7 @@ def test_film_has_the_timeline_length_audio_sidecars_and_metadata(
     assert film == tmp_path / "film.mp4"
     assert _outputs(tmp_path) == [
         "contact-sheet.png",
+        "film.c2pa.json",  # no signing key: the manifest sits beside the film
         "film.mp4",
         "film.otio",
         "film.srt",
