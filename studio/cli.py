@@ -53,6 +53,7 @@ app = typer.Typer(
 app.add_typer(models.app, name="models")
 app.add_typer(releases.app, name="consent")
 app.command("audit")(releases.audit)
+app.command("verify")(releases.verify)
 
 
 def _settings(

@@ -15,6 +15,7 @@ from engine.cutting.audio import Loudness
 from engine.cutting.exports import TIMELINE_NAME
 from engine.cutting.provenance import C2paSigner
 from engine.cutting.reframe import reframe_take
+from engine.marking import MARKS
 from engine.previz.renderer import boxes_path
 from film import ASPECTS, BadInput, FilmPlan, Timeline, frame_size, stable_hash
 
@@ -55,6 +56,7 @@ def cut_variant(
     out_dir: Path | None = None,
     work_dir: Path | None = None,
     assembler: FfmpegAssembler | None = None,
+    bug: str = "top-right",
 ) -> Path:
     """Re-cut the finished film in `film_dir` to `aspect` ("16:9", "9:16" or "1:1"); returns the
     new film's path. Reframed takes are cached in `work_dir` by content, so a second variant
@@ -82,10 +84,10 @@ def cut_variant(
         stat = take.stat()
         key = stable_hash({"take": str(take), "size": stat.st_size, "mtime": stat.st_mtime_ns,
                            "boxes": boxes.read_text(encoding="utf-8") if boxes.is_file() else "",
-                           "to": [width, height, timeline.fps]})  # fmt: skip
+                           "to": [width, height, timeline.fps], "bug": bug, "marks": MARKS})  # fmt: skip
         dest = work / f"{take.stem}-{key[:16]}.mp4"
         if not dest.is_file():
-            reframe_take(take, dest, width, height, timeline.fps, boxes if boxes.is_file() else None)
+            reframe_take(take, dest, width, height, timeline.fps, boxes if boxes.is_file() else None, bug=bug)
         reframed[clip.take_path] = str(dest)
     clips = tuple(c.model_copy(update={"take_path": reframed[c.take_path]}) for c in timeline.clips)
     variant = timeline.model_copy(update={"width": width, "height": height, "clips": clips})

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from film import ASPECTS, BadInput, FilmPlan
+from film.disclosure import bug_refusal
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
@@ -80,12 +81,16 @@ def check_seed(seed: int) -> int:
     return seed
 
 
-def check_engine(name: str) -> str:
-    """A known engine name, checked before a run row names it."""
+def check_engine(name: str, bug: str = "top-right") -> str:
+    """A known engine name, checked before a run row names it, and one whose corner bug may be
+    where the settings put it (never off for realistic footage)."""
     from engine import ENGINES
 
     if name not in ENGINES:
         raise BadInput("engine", name, f"unknown engine; choose one of: {', '.join(ENGINES)}")
+    refusal = bug_refusal(name, bug)
+    if refusal:
+        raise BadInput("ai_bug", bug, refusal)
     return name
 
 

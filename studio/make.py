@@ -181,7 +181,7 @@ def _start(
     from studio.clearance import Clearance, brief_texts
     from studio.progress import announce
 
-    engine_name = inputs.check_engine(engine or settings.engine)
+    engine_name = inputs.check_engine(engine or settings.engine, settings.ai_bug)
     settings.home.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
     film_dir = inputs.check_out_dir(out_dir if out_dir is not None else settings.out_root / run_id)

@@ -1,4 +1,5 @@
-"""`storyreel consent add|list|revoke` and `storyreel audit`: the clearance desk's records.
+"""`storyreel consent add|list|revoke`, `storyreel audit` and `storyreel verify`: the clearance
+desk's records, and the check that a film still says what it is.
 
 A film crew files a signed release for every real person on screen; storyreel keeps the same
 record (who, for which uses, until when, the evidence's hash) and a log of every gate verdict.
@@ -129,3 +130,26 @@ def audit(
             row.input_sha256[:12],
         )  # fmt: skip
     results.print(table)
+
+
+@friendly
+def verify(
+    file: Annotated[Path, typer.Argument(help="A video file (a storyreel film, or any MP4).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Say whether a video is storyreel's AI-made footage: its AI label, its C2PA manifest (signed
+    in the file or in the sidecar beside it) and its invisible watermark. Exit 0 when any mark is
+    found, 1 when none is."""
+    import json
+
+    from engine.cutting.verify import verify as read_marks
+
+    report = read_marks(file)
+    if as_json:
+        results.print_json(json.dumps(report.as_json()))
+    else:
+        for mark in report.marks:
+            results.print(mark.line(), highlight=False, markup=False)
+        results.print(report.summary(), highlight=False, markup=False)
+    if not report.ai_made:
+        raise typer.Exit(1)

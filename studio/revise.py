@@ -154,7 +154,11 @@ def cut_run(settings: Settings, run_id: str, aspect: str) -> Path:
     if not (film_dir / "film.mp4").is_file():
         raise BadInput("run", run_id, "has no finished film to re-cut yet; resume it first")
     return cut_variant(
-        film_dir, aspect, work_dir=settings.work_root / run_id / "reframed", assembler=settings.assembler()
+        film_dir,
+        aspect,
+        work_dir=settings.work_root / run_id / "reframed",
+        assembler=settings.assembler(),
+        bug=settings.ai_bug,
     )
 
 

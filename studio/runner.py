@@ -194,6 +194,7 @@ def shoot(
         report=report,
         clearance=partial(gate.plan, run_id=run_id),
         render_workers=settings.workers(),
+        bug=settings.ai_bug,
     )
     config: dict[str, Any] = {
         "configurable": {"thread_id": thread_id},

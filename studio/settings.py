@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from engine.comfyui import ComfyUIOptions
 from engine.diffusion.options import DiffusionOptions
+from film.disclosure import BugCorner, bug_refusal
 from studio.home import StudioHome, env_name, load
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ class Settings(StudioHome):
     loudness_lufs: float = Field(default=-14.0, ge=-40.0, le=-5.0, description="integrated loudness target")
     true_peak_db: float = Field(default=-1.0, ge=-10.0, le=0.0, description="true-peak ceiling, dBTP")
     burn_subtitles: bool = Field(default=False, description="draw subtitles into the picture too")
+    ai_bug: BugCorner = Field(
+        default="top-right",
+        description="corner of the 'AI-generated' label on every frame; off only for the previz engine",
+    )
     c2pa_cert: Path | None = Field(default=None, description="C2PA signing certificate chain (PEM)")
     c2pa_key: Path | None = Field(default=None, description="C2PA signing private key (PEM)")
     critic: bool = Field(default=False, description="check every take and re-render broken ones")
@@ -119,6 +124,13 @@ class Settings(StudioHome):
     def _models_dir_alias(self) -> Settings:
         if self.models_dir is not None and self.diffusion.models_dir is None:
             self.diffusion = self.diffusion.model_copy(update={"models_dir": self.models_dir})
+        return self
+
+    @model_validator(mode="after")
+    def _bug_stays_on_realistic_footage(self) -> Settings:
+        refusal = bug_refusal(self.engine, self.ai_bug)
+        if refusal:
+            raise ValueError(f"ai_bug='off': {refusal}")
         return self
 
     def workers(self) -> int:

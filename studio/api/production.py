@@ -147,7 +147,7 @@ def start_run(session: Session, settings: Settings, order: MakeOrder) -> Run:
     aspect = inputs.check_aspect(order.aspect)
     style = inputs.check_style(settings.style if order.style is None else order.style)
     seed = inputs.check_seed(order.seed)
-    engine = inputs.check_engine(order.engine or settings.engine)
+    engine = inputs.check_engine(order.engine or settings.engine, settings.ai_bug)
     if order.project_id is not None and session.get(Project, order.project_id) is None:
         raise BadInput("project_id", order.project_id, "no such project; create it with POST /projects")
     run_id = new_run_id()

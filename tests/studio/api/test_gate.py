@@ -64,3 +64,24 @@ def test_a_benign_edit_still_passes(studio: Studio, run_id: str) -> None:
         f"{API}/runs/{run_id}/plan/shots/{shot}", json={"description": "Mara smiles."}
     )
     assert answer.status_code == 200, answer.text
+
+
+def test_a_real_face_as_a_reference_picture_is_403(studio: Studio, run_id: str) -> None:
+    """The cast panel's upload of a photograph of a real person (scikit-image's astronaut
+    portrait): the upload is kept, but giving it to a character needs a consent record."""
+    skimage_data = pytest.importorskip("skimage.data")
+    from pathlib import Path
+
+    photo = (Path(skimage_data.__file__).parent / "astronaut.png").read_bytes()
+    uploaded = studio.client.post(
+        f"{API}/uploads", data={"kind": "reference"}, files={"file": ("face.png", photo, "image/png")}
+    )
+    assert uploaded.status_code in (200, 201), uploaded.text
+    character = studio.client.get(f"{API}/runs/{run_id}/plan").json()["plan"]["characters"][0]["id"]
+    before = studio.client.get(f"{API}/runs/{run_id}/plan").json()["version"]
+    answer = studio.client.patch(
+        f"{API}/runs/{run_id}/plan/characters/{character}",
+        json={"reference_image": uploaded.json()["sha256"]},
+    )
+    _refused(answer, "face")
+    assert studio.client.get(f"{API}/runs/{run_id}/plan").json()["version"] == before
