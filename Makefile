@@ -76,6 +76,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_plan.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_gate.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache
