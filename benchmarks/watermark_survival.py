@@ -47,6 +47,18 @@ def panned(name: str, width: int, height: int) -> Iterator[np.ndarray]:
         yield np.asarray(big.crop((x, top, x + width, top + height)))
 
 
+def flat_change(original: np.ndarray, marked: np.ndarray) -> float:
+    """RMS change, in grey levels, where the picture is flat (local deviation under 1.5 levels):
+    where a mottle would show, and where PSNR, an average, does not look."""
+    import cv2
+
+    luma = cv2.cvtColor(original, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mean = cv2.blur(luma, (7, 7))
+    flat = np.sqrt(np.maximum(cv2.blur(luma * luma, (7, 7)) - mean * mean, 0)) < 1.5
+    change = marked[..., 1].astype(np.float64) - original[..., 1]
+    return float(np.sqrt(np.mean(change[flat] ** 2))) if flat.any() else 0.0
+
+
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
     mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     return 10 * np.log10(255.0**2 / mse) if mse > 0 else float("inf")
@@ -58,14 +70,16 @@ def trial(
     """(bit accuracy, score, found, psnr) after the delivery encode and the CRF 28 re-encode."""
     mark = Watermark()
     take, again = folder / f"{name}-{size[0]}-{marked}.mp4", folder / f"{name}-{size[0]}-{marked}-28.mp4"
-    quality = []
+    quality, flats = [], []
     with FrameWriter(take, *size, FPS, mark=mark.embed if marked else None) as writer:
         for frame in panned(name, *size):
             writer.write(frame)
-            quality.append(psnr(frame, mark.embed(frame)))
+            shown = mark.embed(frame)  # what the marked writer sends (also measured when unmarked)
+            quality.append(psnr(frame, shown))
+            flats.append(flat_change(frame, shown))
     run_ffmpeg(["-i", str(take), *REENCODE, str(again)], "re-encode at CRF 28")
     got = mark.detect_file(again)
-    return got.agreement, got.score, got.found, float(np.mean(quality))
+    return got.agreement, got.score, got.found, float(np.mean(quality)), float(np.mean(flats))
 
 
 def bit_accuracy_crf28(
@@ -76,12 +90,12 @@ def bit_accuracy_crf28(
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             for name in pictures:
-                acc, score, found, quality = trial(name, size, Path(tmp), marked=True)
-                _, blank_score, blank_found, _ = trial(name, size, Path(tmp), marked=False)
+                acc, score, found, quality, flat = trial(name, size, Path(tmp), marked=True)
+                _, blank_score, blank_found, _, _ = trial(name, size, Path(tmp), marked=False)
                 false_finds += blank_found
                 accuracies.append(acc)
                 print(
-                    f"{name:>22} {size[0]}x{size[1]}  psnr={quality:5.1f} dB  "
+                    f"{name:>22} {size[0]}x{size[1]}  psnr={quality:5.1f} dB flat={flat:3.1f}  "
                     f"bits={round(acc * PAYLOAD_BITS)}/{PAYLOAD_BITS} score={score:6.1f} found={found}  "
                     f"unmarked score={blank_score:5.1f} found={blank_found}",
                     flush=True,

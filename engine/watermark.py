@@ -5,13 +5,15 @@ Why this shape. A grid of square cells (grid_for: as fine as the frame's size ca
 carries one chip, +1 or -1 times one payload bit; a keyed shuffle deals the cells to the bits, so
 every bit is spread over the whole frame. The grid is upsampled bilinearly, so the pattern is
 smooth and its energy sits in the low frequencies an encoder spends its bits on. The same delta
-goes on R, G and B, so only luma changes and colours stay true (PSNR ≈ 39 dB).
+goes on R, G and B, so only luma changes and colours stay true.
 
-Two things make it read through busy pictures. The detector weights each cell by how quiet its
-neighbourhood is (a textured patch is loud at the chips' scale, a wall or a sky is not). And the
-embedder is informed: it reads each frame as the detector would and gives each bit only the
-strength that frame needs, more where the picture works against it. The detector is linear in
-the frames, so it averages them first: moving content averages out, the mark does not.
+Three things make it read through busy pictures and stay unseen on flat ones. The change is
+masked: faint on a flat wall, face or sky, where a mottle would show, stronger in texture and
+along edges, which hide it. The detector weights each cell by how quiet its neighbourhood is (a
+textured patch is loud at the chips' scale, a wall or a sky is not). And the embedder is
+informed: it reads each frame as the detector would and gives each bit only the strength that
+frame needs, more where the picture works against it. The detector is linear in the frames, so
+it averages them first: moving content averages out, the mark does not.
 
 The key is public ("storyreel"): this marks, it does not hide; anyone may check a file, as
 EU AI Act Article 50 intends. benchmarks/watermark_survival.py measures what survives.
@@ -38,7 +40,14 @@ hear less of the picture, but below ~6 px the encoder smooths them away. The det
 so a rescaled copy still reads."""
 MIN_CELL_PX = 6.5
 STRENGTH, FLOOR, CEILING = 4.0, 1.5, 10.0
-"""Grey levels of a cell's chip: what each bit should read as, and the least and most it gets."""
+"""Grey levels of a cell's chip before masking: what each bit should read as, the least and most."""
+WEIGHT_FLOOR = 4.0
+"""Added to a neighbourhood's energy in the detector's weights, so the flattest cells do not rule."""
+MASK_SCALE, MASK_LO, MASK_HI, MASK_WINDOW = 4.0, 0.35, 2.0, 3
+"""The masking: the local standard deviation (over MASK_WINDOW half-size pixels, ~6 full-size
+ones) over MASK_SCALE, clipped."""
+CELL_MAX = 10.0
+"""No pixel changes by more grey levels than this, and a flat one by MASK_LO / MASK_HI of it."""
 LUMA = np.array([0.299, 0.587, 0.114])
 DETECT_LONG_SIDE = 768
 """Frames are read back with their long side scaled to this (area-averaged): enough for the grid."""
@@ -71,10 +80,24 @@ def _upsample(cells: np.ndarray, width: int, height: int) -> np.ndarray:
 def _luma(frame: np.ndarray) -> np.ndarray:
     """BT.601 luma of an RGB frame (what the encoder's Y plane holds), or a gray frame as is."""
     if frame.ndim == 2:
-        return frame.astype(np.float64)
+        return frame.astype(np.float32)
     if frame.dtype == np.uint8:
-        return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float64)  # 5x numpy's matmul
-    return frame @ LUMA
+        return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)  # 5x numpy's matmul
+    return (frame @ LUMA).astype(np.float32)
+
+
+def _masking(luma: np.ndarray) -> np.ndarray:
+    """How much change each pixel hides: little on a flat wall or sky, where a mottle shows, more
+    in texture and along edges (the local standard deviation, scaled and clipped). Measured at
+    half size, where it costs a quarter, and scaled back up: it is smooth anyway."""
+    height, width = luma.shape
+    half = cv2.resize(luma, (max(1, width // 2), max(1, height // 2)), interpolation=cv2.INTER_AREA)
+    window = (MASK_WINDOW, MASK_WINDOW)
+    mean = cv2.blur(half, window)
+    variance = cv2.blur(half * half, window) - mean * mean
+    spread = cv2.sqrt(np.maximum(variance, 0.0, out=variance))
+    mask = np.clip(spread * (1.0 / MASK_SCALE), MASK_LO, MASK_HI, out=spread)
+    return cv2.resize(mask, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def _box_mean(cells: np.ndarray) -> np.ndarray:
@@ -146,7 +169,7 @@ class Watermark:
         """Trust flat cells more than busy ones: a textured neighbourhood is loud at the chips'
         scale, so each cell counts by the inverse of its neighbourhood's energy (a local Wiener
         weighting), with the mark's own energy as the floor."""
-        return 1.0 / (_box_mean(residual**2) + STRENGTH**2)
+        return 1.0 / (_box_mean(residual**2) + WEIGHT_FLOOR)
 
     def field(self, frame: np.ndarray) -> np.ndarray:
         """The (height, width) luma delta for one frame: each bit as strong as this picture needs.
@@ -156,14 +179,21 @@ class Watermark:
         as STRENGTH would on a flat grey frame, up to the ceiling. The detector is linear, so what
         each frame reads right, the average of frames reads right too."""
         height, width = frame.shape[:2]
-        layout, residual = self._cells(_luma(frame))
+        luma = _luma(frame)
+        layout, residual = self._cells(luma)
+        down, across = layout.owner.shape
         if (width, height) not in self._units:
             self._units[(width, height)] = self._cells(_upsample(layout.cells, width, height))[1]
         weights = self._weights(residual)
-        gain = self._bits(layout, self._units[(width, height)], weights)[0]
+        mask = _masking(luma)
+        cell_mask = cv2.resize(mask, (across, down), interpolation=cv2.INTER_AREA)
+        gain = self._bits(layout, self._units[(width, height)] * cell_mask, weights)[0]
         content = self._bits(layout, residual, weights)[0]
         amplitude = np.clip(STRENGTH - content / np.maximum(gain, 1e-9), FLOOR, CEILING)
-        return _upsample(layout.cells * amplitude[layout.owner], width, height)
+        chips = (layout.cells * amplitude[layout.owner]).astype(np.float32)
+        delta = _upsample(chips, width, height) * mask
+        limit = mask * np.float32(CELL_MAX / MASK_HI)  # a flat pixel moves by under two grey levels
+        return np.clip(delta, -limit, limit, out=delta)
 
     def embed(self, frame: np.ndarray) -> np.ndarray:
         """A marked copy of one (h, w, 3) or (h, w) uint8 frame."""

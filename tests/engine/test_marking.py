@@ -40,7 +40,7 @@ def test_off_leaves_only_the_watermark_and_marks_are_deterministic() -> None:
     a, b = Marker(W, H, bug="off")(frame), Marker(W, H, bug="off")(frame)
     assert np.array_equal(a, b)
     diff = a.astype(float) - frame.astype(float)
-    assert 0 < np.sqrt((diff**2).mean()) < 5.0  # faint even on noise, where it is strongest
+    assert 0 < np.sqrt((diff**2).mean()) < 8.0  # strongest on noise, which hides it best
     assert np.array_equal(Marker(W, H, bug="off", watermark=False)(frame), frame)
 
 

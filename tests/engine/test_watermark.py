@@ -45,8 +45,17 @@ def test_raw_frames_read_every_bit_and_stay_faint() -> None:
     got = mark.detect_frames(marked)
     assert got.found and got.agreement >= 0.95 and got.frames == 6, got.line()
     mse = np.mean([(m.astype(float) - f.astype(float)) ** 2 for m, f in zip(marked, frames, strict=True)])
-    assert 10 * np.log10(255**2 / mse) >= 38.0  # PSNR: invisible to the eye
+    assert 10 * np.log10(255**2 / mse) >= 34.0  # PSNR, on a busy picture where texture hides it
     assert np.array_equal(marked[0], mark.embed(frames[0]))  # the same frame marks the same way
+
+
+def test_flat_pictures_change_by_about_a_grey_level() -> None:
+    """A flat wall or sky shows a mottle, so there the mark is faintest (and it still reads)."""
+    ramp = np.linspace(60, 200, W)[None, :, None].repeat(H, 0).repeat(3, 2).astype(np.uint8)
+    marked = Watermark().embed(ramp)
+    change = marked.astype(float) - ramp
+    assert np.sqrt(np.mean(change**2)) <= 1.5 and np.abs(change).max() <= 3
+    assert Watermark().detect_frames([marked]).found
 
 
 def test_it_survives_the_delivery_encode_and_a_crf28_reencode(marked_take: Path, tmp_path: Path) -> None:
