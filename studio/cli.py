@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from studio import models, releases
+from studio import ads, models, releases
 from studio.errors import OneLineErrors, console, friendly, results
 from studio.flags import (
     AspectOpt,
@@ -51,6 +51,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(models.app, name="models")
+app.add_typer(ads.app, name="ads")
 app.add_typer(releases.app, name="consent")
 app.command("audit")(releases.audit)
 app.command("verify")(releases.verify)
