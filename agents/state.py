@@ -19,7 +19,7 @@ class InputState(TypedDict, total=False):
     """Target film length in seconds (2–1800)."""
 
     aspect: str
-    """'16:9', '9:16' or '1:1'; default '16:9'."""
+    """'16:9', '9:16', '1:1' or '4:5'; default '16:9'."""
 
     style: str
     """Look of the film, e.g. 'cinematic'."""

@@ -16,8 +16,13 @@ from film.hashing import stable_hash
 from film.media import MediaRef
 from film.physics import Physics, Weather
 
-Aspect = Literal["16:9", "9:16", "1:1"]
-ASPECTS: dict[str, tuple[int, int]] = {"16:9": (854, 480), "9:16": (480, 854), "1:1": (640, 640)}
+Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
+ASPECTS: dict[str, tuple[int, int]] = {
+    "16:9": (854, 480),
+    "9:16": (480, 854),
+    "1:1": (640, 640),
+    "4:5": (512, 640),  # the portrait feed (Instagram, Facebook)
+}
 MIN_DURATION_S = 2.0
 MAX_DURATION_S = 1800.0
 

@@ -288,7 +288,7 @@ def revise(
 @friendly
 def cut(
     run_id: RunArg,
-    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "9:16",
+    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16, 1:1 or 4:5.")] = "9:16",
 ) -> None:
     """Re-cut a finished run to another aspect from the same takes, reframed on the characters."""
     from studio.revise import cut_run

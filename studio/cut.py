@@ -58,7 +58,7 @@ def cut_variant(
     assembler: FfmpegAssembler | None = None,
     bug: str = "top-right",
 ) -> Path:
-    """Re-cut the finished film in `film_dir` to `aspect` ("16:9", "9:16" or "1:1"); returns the
+    """Re-cut the finished film in `film_dir` to `aspect` ("16:9", "9:16", "1:1" or "4:5"); returns the
     new film's path. Reframed takes are cached in `work_dir` by content, so a second variant
     request (or a re-run after a crash) reuses them."""
     if aspect not in ASPECTS:

@@ -12,7 +12,7 @@ BriefFile = Annotated[
     Path | None, typer.Option("--brief-file", "-f", help="Read the brief from a UTF-8 text file.")
 ]
 Duration = Annotated[float | None, typer.Option("--duration", "-d", help="Film length in seconds (2-1800).")]
-AspectOpt = Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")]
+AspectOpt = Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16, 1:1 or 4:5.")]
 StyleOpt = Annotated[str | None, typer.Option("--style", help="Look of the film, e.g. 'noir'.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Same brief + seed gives the same film.")]
 TitleOpt = Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")]

@@ -27,7 +27,7 @@ class RunCreateRequest(BaseModel):
 
     brief: str = Field(description="the story, in any language and form")
     duration: float | None = Field(default=None, description="film length in seconds (2-1800)")
-    aspect: str = Field(default="16:9", description="16:9, 9:16 or 1:1")
+    aspect: str = Field(default="16:9", description="16:9, 9:16, 1:1 or 4:5")
     style: str | None = Field(default=None, description="look of the film, e.g. noir")
     seed: int = Field(default=0, description="same brief + seed gives the same film")
     engine: str | None = Field(default=None, description="previz, diffusion, comfyui")
