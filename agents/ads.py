@@ -1,5 +1,5 @@
-"""The shipped ad templates (templates/ads/*.yaml), and their slots' prompt text rendered in a
-Jinja2 sandbox.
+"""The shipped ad templates (templates/ads/*.yaml) and platforms (platforms.toml), and the
+slots' prompt text rendered in a Jinja2 sandbox.
 
 The prompts are Jinja2 so a template can say "{{ product }}, {{ benefit | lower }}"; the values a
 marketer types are data, never template code: they are passed in as variables, so "{{ 7 * 7 }}"
@@ -10,6 +10,7 @@ names a variable it does not define fails closed with one line, instead of rende
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
 
 import yaml
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from film import BadInput
 from film.ads import AdTemplate, Value
+from film.platforms import Platform
 from templates import template_path
 
 FOLDER = "ads"
@@ -46,6 +48,29 @@ def ad_template(name: str) -> AdTemplate:
     if name not in templates:
         raise BadInput("template", name, f"no such ad template; choose one of: {', '.join(templates)}")
     return templates[name]
+
+
+@cache
+def platforms() -> dict[str, Platform]:
+    """Every platform in templates/ads/platforms.toml, by name."""
+    with template_path(FOLDER, "platforms.toml").open("rb") as handle:
+        table = tomllib.load(handle)
+    try:
+        return {name: Platform.model_validate({"name": name, **row}) for name, row in table.items()}
+    except ValidationError as err:
+        raise ValueError(f"templates/{FOLDER}/platforms.toml: {err}") from err
+
+
+def parse_platforms(text: str) -> tuple[Platform, ...]:
+    """ "tiktok,feed-4x5,youtube" as platforms, in that order; BadInput names an unknown one."""
+    known = platforms()
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names:
+        raise BadInput("platforms", text, f"name at least one of: {', '.join(known)}")
+    for name in names:
+        if name not in known:
+            raise BadInput("platforms", name, f"no such platform; choose from: {', '.join(known)}")
+    return tuple(known[name] for name in dict.fromkeys(names))
 
 
 def render_text(template: AdTemplate, where: str, text: str, values: dict[str, Value]) -> str:
