@@ -7,7 +7,6 @@ the ad's length preset, but the hook stays within one to three seconds: a feed d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Literal, Self
@@ -15,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from film.brand import parse_colour
 from film.errors import BadInput
 
 VariableKind = Literal["text", "choice", "colour", "image", "url", "number"]
@@ -26,7 +26,6 @@ AD_LENGTHS: tuple[int, ...] = (6, 15, 30, 60)
 HOOK_MIN_S, HOOK_MAX_S = 1.0, 3.0
 """The hook is the first one to three seconds, whatever the length."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
-_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _NAME = r"^[a-z][a-z0-9_]{0,31}$"
 
 
@@ -71,9 +70,7 @@ class AdVariable(BaseModel):
         elif self.kind == "choice" and text not in self.choices:
             raise BadInput(self.name, value, f"choose one of: {', '.join(self.choices)}")
         elif self.kind == "colour":
-            if not _COLOUR.fullmatch(text):
-                raise BadInput(self.name, value, "a colour is #rrggbb (or #rgb)")
-            text = text.lower()
+            text = parse_colour(self.name, text)
         elif self.kind == "url":
             parts = urlsplit(text)
             if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -7,7 +7,7 @@ import json
 import math
 import os
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from pydantic import ValidationError
 
@@ -148,3 +148,20 @@ def load_plan(path: Path) -> FilmPlan:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "plan"
         raise BadInput("plan", str(path), f"{where}: {first['msg']}") from exc
+
+
+def inside(root: Path, relative: str, field: str = "path", folder: str = "the run's folder") -> Path:
+    """`root/relative` resolved, or BadInput when it would lie outside `root` (symlinks followed):
+    every path taken from a user (a request, a brand kit) resolves inside its own folder."""
+    if "\x00" in relative:
+        raise BadInput(field, relative, "contains a NUL byte")
+    pure = PurePosixPath(relative.replace("\\", "/"))
+    if pure.is_absolute() or PureWindowsPath(relative).drive:
+        raise BadInput(field, relative, f"must be relative to {folder}")
+    if ".." in pure.parts:
+        raise BadInput(field, relative, f"must not climb out of {folder} with '..'")
+    base = root.resolve()
+    target = (base / pure).resolve()
+    if not target.is_relative_to(base):
+        raise BadInput(field, relative, f"leads outside {folder} (a symlink out)")
+    return target

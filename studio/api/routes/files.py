@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
 from starlette.datastructures import Headers
@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 from film import BadInput
 from studio.api.deps import SessionDep
 from studio.api.production import NotFound, find_run
+from studio.inputs import inside
 
 router = APIRouter(tags=["files"])
 
@@ -67,22 +68,6 @@ def serve_file(path: Path, *, media_type: str | None = None, download: str | Non
     """`path` (which must exist) with Range support; `download` names the attachment to save."""
     guessed = media_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return ServedFile(path, media_type=guessed, filename=download, stat_result=path.stat())
-
-
-def inside(root: Path, relative: str, field: str = "path") -> Path:
-    """`root/relative` resolved, or BadInput when it would lie outside `root` (symlinks followed)."""
-    if "\x00" in relative:
-        raise BadInput(field, relative, "contains a NUL byte")
-    pure = PurePosixPath(relative.replace("\\", "/"))
-    if pure.is_absolute() or PureWindowsPath(relative).drive:
-        raise BadInput(field, relative, "must be relative to the run's folder")
-    if ".." in pure.parts:
-        raise BadInput(field, relative, "must not climb out of the run's folder with '..'")
-    base = root.resolve()
-    target = (base / pure).resolve()
-    if not target.is_relative_to(base):
-        raise BadInput(field, relative, "leads outside the run's folder (a symlink out)")
-    return target
 
 
 @router.get("/runs/{run_id}/files/{path:path}", response_class=FileResponse)
