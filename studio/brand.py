@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from film import BadInput
 from film.brand import BrandKit
-from studio.inputs import inside
+from studio.inputs import inside, read_text_file
 
 MAX_KIT_BYTES = 64 * 1024
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -22,13 +22,10 @@ def load_brand(path: Path) -> BrandKit:
     """The kit at `path`, its logo and font resolved to files inside its folder; BadInput names
     the field (and the colour pair, for a contrast too low to read)."""
     path = Path(path)
-    if not path.is_file():
-        raise BadInput("brand", str(path), "no such brand kit file")
-    if path.stat().st_size > MAX_KIT_BYTES:
-        raise BadInput("brand", str(path), f"a brand kit is at most {MAX_KIT_BYTES // 1024} KiB of YAML")
+    text = read_text_file(path, "brand", MAX_KIT_BYTES)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
         raise BadInput("brand", str(path), f"is not readable YAML ({type(err).__name__})") from None
     if not isinstance(data, dict):
         raise BadInput(

@@ -35,16 +35,24 @@ def check_brief(brief: str) -> str:
     return _bounded_text("brief", brief, MAX_BRIEF_CHARS, "is empty; describe the story you want filmed")
 
 
-def read_brief_file(path: Path) -> str:
+def read_text_file(path: Path, field: str, max_bytes: int | None = None) -> str:
+    """A text file a user gave us (a brief, a brand kit, a CSV batch), decoded as UTF-8 with a
+    spreadsheet's byte-order mark dropped, or BadInput naming `field`."""
     try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise BadInput(field, str(path), f"is over the {max_bytes // 1024} KiB limit")
         data = path.read_bytes()
     except OSError as exc:
-        raise BadInput("brief-file", str(path), f"cannot be read ({exc.strerror or exc})") from exc
+        raise BadInput(field, str(path), f"cannot be read ({exc.strerror or exc})") from exc
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput("brief-file", str(path), f"is not UTF-8 text (bad byte at {exc.start})") from exc
-    return check_brief(text.removeprefix("\ufeff"))
+        raise BadInput(field, str(path), f"is not UTF-8 text (bad byte at {exc.start})") from exc
+    return text.removeprefix("\ufeff")
+
+
+def read_brief_file(path: Path) -> str:
+    return check_brief(read_text_file(path, "brief-file"))
 
 
 def brief_from(brief: str | None, brief_file: Path | None) -> str:
