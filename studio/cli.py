@@ -1,5 +1,6 @@
 """`storyreel` command line: make, plan, render, runs, show, previz-sheet, resume, revise, cut,
-diff, chat, serve, worker, schema, models, consent, audit.
+diff, chat and schema here; models, ads, consent, audit, verify, serve and worker from their
+own modules.
 
 Every StoryreelError becomes one red line; bad input and usage mistakes exit 2, failures 1,
 Ctrl-C 130. Each command imports what it needs inside its body, so `storyreel --help` loads only
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from studio import ads, models, releases
+from studio import ads, models, releases, service_cli
 from studio.errors import OneLineErrors, console, friendly, results
 from studio.flags import (
     AspectOpt,
@@ -55,6 +56,8 @@ app.add_typer(ads.app, name="ads")
 app.add_typer(releases.app, name="consent")
 app.command("audit")(releases.audit)
 app.command("verify")(releases.verify)
+app.command("serve")(service_cli.serve)
+app.command("worker")(service_cli.worker)
 
 
 def _settings(
@@ -354,38 +357,6 @@ def chat(
         return diff_versions(settings, run_id, a, b)
 
     raise typer.Exit(chat_loop(console, make_it, revise_it, diff_it))
-
-
-@app.command()
-@friendly
-def serve(
-    host: Annotated[
-        str, typer.Option("--host", help="Address to listen on; off loopback it needs a token.")
-    ] = ("127.0.0.1"),
-    port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
-    workers: Annotated[
-        int, typer.Option("--workers", help="In-process workers making films.", min=0, max=64)
-    ] = 1,
-) -> None:
-    """Serve the web studio and its API, with workers in this process (SQLite by default).
-
-    Off loopback (e.g. --host 0.0.0.0) it refuses to start without STORYREEL_API_TOKEN."""
-    from studio.serve import serve as run_service
-
-    run_service(_settings(), host=host, port=port, workers=workers)
-
-
-@app.command()
-@friendly
-def worker(
-    once: Annotated[bool, typer.Option("--once", help="Stop when the queue is empty.")] = False,
-    name: Annotated[str | None, typer.Option("--name", help="Worker name in the job table.")] = None,
-) -> None:
-    """Make queued films: claim jobs from the runs' database until stopped (run several)."""
-    from studio.worker import Worker
-
-    done = Worker(_settings(), name=name).run(once=once)
-    console.print(f"worker finished {done} job{'s' * (done != 1)}")
 
 
 @app.command()
