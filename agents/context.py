@@ -18,7 +18,7 @@ from agents.llm import RunLedger
 from agents.planner import HeuristicPlanner, Planner
 from agents.recaptioner import HeuristicRecaptioner, Recaptioner
 from film import Assembler, FilmPlan, Renderer, TakeLibrary
-from film.disclosure import BugCorner
+from film.disclosure import DEFAULT_BUG, BugCorner
 from film.gate import Verdict
 
 Stage = Literal["plan", "recaption", "render", "edit", "assemble"]
@@ -96,7 +96,7 @@ class StudioContext:
     raises film.gate.GateRefused to stop the run. None: no check (agent tests)."""
     ledger: RunLedger = field(default_factory=RunLedger)
     """Token usage and warnings of this run; share it with the LLM agents' client (see llm_agents)."""
-    bug: BugCorner = "top-right"
+    bug: BugCorner = DEFAULT_BUG
     """Corner of every take's 'AI-generated' bug (the studio's `ai_bug` setting)."""
     render_workers: int = 0
     """Takes rendered at once (0: no limit beyond the graph's own). Apart from the graph's

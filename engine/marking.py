@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from engine.watermark import Watermark
 from film import RenderSpec
-from film.disclosure import BUG_TEXT
+from film.disclosure import BUG_TEXT, DEFAULT_BUG, BugCorner
 
 _WATERMARK = Watermark()
 
@@ -49,7 +49,9 @@ def bug_patch(width: int, height: int, corner: str) -> tuple[int, int, np.ndarra
 class Marker:
     """Marks one take's frames (all of one size): the bug, then the watermark over everything."""
 
-    def __init__(self, width: int, height: int, *, bug: str = "top-right", watermark: bool = True) -> None:
+    def __init__(
+        self, width: int, height: int, *, bug: BugCorner = DEFAULT_BUG, watermark: bool = True
+    ) -> None:
         self.patch = None if bug == "off" else bug_patch(width, height, bug)
         self.watermark = _WATERMARK if watermark else None
 

@@ -219,6 +219,14 @@ _VIDEO_RE = re.compile(
     r"Stream #0:\d+[^:]*: Video: (?P<codec>\w+)(?: \((?P<profile>[^)]*)\))?[^,]*, (?P<pix>\w+)"
     r"(?:\([^)]*\))?, (?P<w>\d+)x(?P<h>\d+)"
 )
+
+
+def stream_size(stderr: str) -> tuple[int, int] | None:
+    """(width, height) of the first video stream ffmpeg's log describes, or None."""
+    video = _VIDEO_RE.search(stderr)
+    return (int(video["w"]), int(video["h"])) if video else None
+
+
 _FPS_RE = re.compile(r"Stream #0:\d+[^:]*: Video: .*?, (?P<fps>[\d.]+)(?P<k>k?) (?:fps|tbr)")
 _FRAME_RE = re.compile(r"frame=\s*(\d+)")
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from film import RenderFailure
+from engine.media import ffmpeg_exe, stream_size
 
 PAYLOAD_BITS = 64
 DEFAULT_KEY = "storyreel"
@@ -224,26 +224,21 @@ class Watermark:
 
     def detect_file(self, path: Path, max_frames: int = 240) -> Detection:
         """Look for the payload in a video file's first `max_frames` frames."""
-        from engine.media import ffmpeg_exe, probe
-
-        try:
-            info = probe(path)
-        except RenderFailure:
-            return Detection(False, 0.0, 0.0, 0)
-        scale = DETECT_LONG_SIDE / max(info.width, info.height)
-        width, height = (
-            max(16, round(info.width * scale / 2) * 2),
-            max(16, round(info.height * scale / 2) * 2),
-        )
+        side = DETECT_LONG_SIDE  # the long side scaled to it, the short one kept even, in one pass
+        fit = f"scale='if(gte(iw,ih),{side},-2)':'if(gte(iw,ih),-2,{side})':flags=area"
         cmd = [
-            ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path),
+            ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "info", "-i", str(path),
             "-map", "0:v:0", "-frames:v", str(max_frames),
-            "-vf", f"scale={width}:{height}:flags=area", "-pix_fmt", "gray", "-f", "rawvideo", "pipe:1",
+            "-vf", fit, "-pix_fmt", "gray", "-f", "rawvideo", "pipe:1",
         ]  # fmt: skip
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+        shape = stream_size(proc.stderr.decode("utf-8", "replace").partition("Output #0")[2])
+        if proc.returncode != 0 or shape is None:
+            return Detection(False, 0.0, 0.0, 0)
+        width, height = shape
         size = width * height
         count = len(proc.stdout) // size
-        if proc.returncode != 0 or count == 0:
+        if count == 0:
             return Detection(False, 0.0, 0.0, 0)
         frames = np.frombuffer(proc.stdout[: count * size], dtype=np.uint8).reshape(count, height, width)
         return self._read(frames.mean(axis=0, dtype=np.float64), count)

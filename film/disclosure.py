@@ -16,6 +16,8 @@ BUG_TEXT = "AI-generated"
 """The corner bug every painted frame carries (the end card carries the full AI_LABEL)."""
 
 BugCorner = Literal["top-right", "top-left", "bottom-right", "bottom-left", "off"]
+DEFAULT_BUG: BugCorner = "top-right"
+"""Where the bug sits unless the studio's `ai_bug` setting says otherwise."""
 """Where the corner bug sits; "off" only for engines that do not paint realistic footage."""
 
 REALISTIC_ENGINES = frozenset({"diffusion", "comfyui"})

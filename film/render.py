@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from film.disclosure import BugCorner, bug_refusal
+from film.disclosure import DEFAULT_BUG, BugCorner, bug_refusal
 from film.hashing import stable_hash
 from film.media import MediaRef
 from film.plan import Character, Scene, Shot
@@ -53,7 +53,7 @@ class RenderSpec(BaseModel):
     model: str = Field(default="", max_length=200, description="engine model name, e.g. wan2.1-t2v-1.3b")
     options: dict[str, EngineOption] = Field(default_factory=dict, description="steps, guidance...")
     conditioning: Conditioning = Conditioning()
-    bug: BugCorner = Field(default="top-right", description="corner of the 'AI-generated' bug on every frame")
+    bug: BugCorner = Field(default=DEFAULT_BUG, description="corner of the 'AI-generated' bug on every frame")
 
     @model_validator(mode="after")
     def _bug_stays_on_realistic_footage(self) -> RenderSpec:

@@ -18,6 +18,7 @@ from engine.cutting.reframe import reframe_take
 from engine.marking import MARKS
 from engine.previz.renderer import boxes_path
 from film import ASPECTS, BadInput, FilmPlan, Timeline, frame_size, stable_hash
+from film.disclosure import DEFAULT_BUG, BugCorner
 
 
 def assemble_options(
@@ -56,7 +57,7 @@ def cut_variant(
     out_dir: Path | None = None,
     work_dir: Path | None = None,
     assembler: FfmpegAssembler | None = None,
-    bug: str = "top-right",
+    bug: BugCorner = DEFAULT_BUG,
 ) -> Path:
     """Re-cut the finished film in `film_dir` to `aspect` ("16:9", "9:16", "1:1" or "4:5"); returns the
     new film's path. Reframed takes are cached in `work_dir` by content, so a second variant

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from pydantic import ValidationError
 
 from film import ASPECTS, BadInput, FilmPlan
-from film.disclosure import bug_refusal
+from film.disclosure import DEFAULT_BUG, BugCorner, bug_refusal
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 
 MAX_BRIEF_CHARS = 20_000
@@ -89,7 +89,7 @@ def check_seed(seed: int) -> int:
     return seed
 
 
-def check_engine(name: str, bug: str = "top-right") -> str:
+def check_engine(name: str, bug: BugCorner = DEFAULT_BUG) -> str:
     """A known engine name, checked before a run row names it, and one whose corner bug may be
     where the settings put it (never off for realistic footage)."""
     from engine import ENGINES

@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from engine.comfyui import ComfyUIOptions
 from engine.diffusion.options import DiffusionOptions
-from film.disclosure import BugCorner, bug_refusal
+from film.disclosure import DEFAULT_BUG, BugCorner, bug_refusal
 from studio.home import StudioHome, env_name, load
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Settings(StudioHome):
     true_peak_db: float = Field(default=-1.0, ge=-10.0, le=0.0, description="true-peak ceiling, dBTP")
     burn_subtitles: bool = Field(default=False, description="draw subtitles into the picture too")
     ai_bug: BugCorner = Field(
-        default="top-right",
+        default=DEFAULT_BUG,
         description="corner of the 'AI-generated' label on every frame; off only for the previz engine",
     )
     c2pa_cert: Path | None = Field(default=None, description="C2PA signing certificate chain (PEM)")

@@ -9,7 +9,6 @@ so the signer must be a leaf issued by a CA (the test builds a throwaway one).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from film import BadInput, RenderFailure
 from film.disclosure import AI_LABEL, DIGITAL_SOURCE_TYPE
-from film.files import atomic_path
+from film.files import atomic_path, file_sha256
 
 _X264_SEI = re.compile(rb"x264 - core \d+.*? - options: ([^\x00]*)")
 
@@ -75,12 +74,8 @@ def sidecar_path(film: Path) -> Path:
 
 def sidecar_manifest(film: Path, title: str) -> str:
     """The sidecar's text: the manifest definition, marked unsigned, with the film's hash."""
-    digest = hashlib.sha256()
-    with open(film, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
     data = dict(manifest_definition(title), label=AI_LABEL, signature="none (no C2PA key configured)")
-    data["asset_hash"] = {"alg": "sha256", "hash": digest.hexdigest(), "name": Path(film).name}
+    data["asset_hash"] = {"alg": "sha256", "hash": file_sha256(Path(film)), "name": Path(film).name}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

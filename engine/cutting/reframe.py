@@ -20,6 +20,7 @@ from engine.cutting.cut import FrameStream
 from engine.marking import Marker
 from engine.media import FrameWriter, probe
 from film import BadInput
+from film.disclosure import DEFAULT_BUG, BugCorner
 
 SMOOTHING = 0.12
 """Weight of each new frame in the exponential smoothing of the window's centre."""
@@ -73,7 +74,7 @@ def reframe_take(
     fps: int,
     boxes_file: Path | None = None,
     *,
-    bug: str = "top-right",
+    bug: BugCorner = DEFAULT_BUG,
 ) -> Path:
     """`take` re-cut to width×height following its character boxes; written atomically. The
     crop may cut the take's own bug off and scales its watermark, so both go on afresh."""

@@ -7,7 +7,6 @@ the file, or the sidecar bound to it by hash), and the invisible watermark in th
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from engine.media import ffmpeg_exe
 from engine.watermark import Watermark
 from film import BadInput
 from film.disclosure import AI_LABEL, BUG_TEXT, DIGITAL_SOURCE_TYPE
+from film.files import file_sha256
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,7 @@ def c2pa_mark(path: Path) -> Mark:
         want = data["asset_hash"]["hash"]
     except (OSError, ValueError, KeyError, TypeError):
         return Mark("c2pa", False, f"sidecar {side.name} is not a storyreel manifest")
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    if digest.hexdigest() != want:
+    if file_sha256(path) != want:
         return Mark("c2pa", False, f"sidecar {side.name} describes another file (hash differs)")
     return Mark("c2pa", True, f"unsigned sidecar {side.name}, hash matches, {_source(data)}")
 
