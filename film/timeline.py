@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from film.disclosure import DEFAULT_BUG, BugCorner
+
 KEYFRAME_INTERVAL = 48
 """Frames between the keyframes of every storyreel encode (a closed, fixed GOP; engine.media's
 H.264 settings use it). The cut stream-copies whole GOPs, so an overlay that ends on a keyframe
@@ -22,6 +24,7 @@ costs whole GOPs of re-encoding and no more: the editor times its overlays to th
 
 TransitionKind = Literal["cut", "crossfade", "dip_to_black", "wipe"]
 OverlayKind = Literal["lower_third", "chapter", "end"]
+GraphicKind = Literal["kinetic", "caption", "cta", "logo", "countdown", "legal"]
 
 
 class TitleCard(BaseModel):
@@ -50,6 +53,12 @@ class Clip(BaseModel):
         default="", description="a picture of take frame `still_frame` the engine drew (no decode needed)"
     )
     still_frame: int = Field(default=-1, ge=-1, description="the take frame `still` shows; -1 = none")
+    reframe: bool = Field(
+        default=False,
+        description="the take is another frame (an ad's master): each frame is cut to the film's "
+        "size following `boxes`, and marked afresh, so no re-framed copy of the take is written",
+    )
+    boxes: str = Field(default="", description="the take's character boxes (previz), for `reframe`")
 
     @model_validator(mode="after")
     def _transition(self) -> Clip:
@@ -90,6 +99,35 @@ class Overlay(BaseModel):
     subtitle: str = Field(default="", max_length=300)
 
 
+class Graphic(BaseModel):
+    """Motion graphics over film frames [start_frame, start_frame + frames), inside `box`
+    (left, top, right, bottom as fractions of the frame): an ad's kinetic hook title, a burned
+    caption, the call-to-action button, the logo sting, a countdown bar or the legal line. The
+    layout (which box, which colours) is the editor's; the cutter only paints it there, so an
+    ad is re-laid for every aspect instead of cropped. Only those frames are re-encoded."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=40, description="what the lint calls it: 'hook title'")
+    kind: GraphicKind
+    start_frame: int = Field(ge=0)
+    frames: int = Field(ge=1)
+    box: tuple[float, float, float, float]
+    text: str = Field(default="", max_length=300)
+    subtitle: str = Field(default="", max_length=300)
+    fg: str = Field(default="#ffffff", pattern=r"^#[0-9a-f]{6}$")
+    bg: str = Field(default="#000000", pattern=r"^#[0-9a-f]{6}$")
+    font: str = Field(default="", max_length=1000, description="a font file; empty: the house lettering")
+    image: str = Field(default="", max_length=1000, description="a picture (the logo); empty: none")
+
+    @model_validator(mode="after")
+    def _box_in_frame(self) -> Graphic:
+        left, top, right, bottom = self.box
+        if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+            raise ValueError(f"graphic {self.name}: its box {self.box} is not inside the frame")
+        return self
+
+
 class SubtitleCue(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -109,8 +147,10 @@ class Timeline(BaseModel):
     clips: tuple[Clip, ...] = Field(min_length=1)
     subtitles: tuple[SubtitleCue, ...] = ()
     overlays: tuple[Overlay, ...] = ()
+    graphics: tuple[Graphic, ...] = ()
     end_card: TitleCard | None = None
     language: str = Field(default="", max_length=16, description="subtitles' BCP 47 tag; empty: the plan's")
+    bug: BugCorner = Field(default=DEFAULT_BUG, description="the corner bug of re-framed clips' frames")
 
     @model_validator(mode="after")
     def _windows_fit(self) -> Timeline:
@@ -129,6 +169,9 @@ class Timeline(BaseModel):
                 raise ValueError(f"overlays[{k}] names clip {over.clip_index}; there are {len(self.clips)}")
             if over.start_frame + over.frames > self.clips[over.clip_index].frames:
                 raise ValueError(f"overlays[{k}] runs past the end of clip {over.clip_index}")
+        for graphic in self.graphics:
+            if graphic.start_frame + graphic.frames > self.total_frames:
+                raise ValueError(f"graphic {graphic.name} runs past the end of the film")
         return self
 
     @property

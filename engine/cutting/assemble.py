@@ -46,6 +46,7 @@ from engine.media import H264_ARGS, MediaInfo, encode_workers, probe, run_ffmpeg
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
 from film.process import cores, pid_alive
+from film.timeline import Graphic
 
 __all__ = [
     "COMMENT",
@@ -81,6 +82,18 @@ def _identity(path: Path) -> list[object]:
     size and mtime catch a file replaced in place elsewhere."""
     stat = path.stat()
     return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+def _new_clip(pieces: Sequence[Piece], k: int) -> bool:
+    """Whether encode piece k draws on other clips than the encode piece before it."""
+    before, this = pieces[k - 1], pieces[k]
+    return isinstance(before, EncodePiece) and isinstance(this, EncodePiece) and before.clips != this.clips
+
+
+def _touches(graphic: Graphic, group: Sequence[EncodePiece]) -> bool:
+    """Whether a graphic shows on any frame of these pieces (so their cache key holds it)."""
+    end = graphic.start_frame + graphic.frames
+    return any(p.film_start < end and graphic.start_frame < p.film_start + p.frames for p in group)
 
 
 WORK_PREFIX = ".assemble-"
@@ -209,9 +222,10 @@ class FfmpegAssembler:
                 cuts.setdefault(p.clip, set()).update({p.start, p.end})
         groups: list[list[EncodePiece]] = []  # neighbouring encode pieces share one encode
         group_of: dict[int, int] = {}
+        split = bool(timeline.graphics)  # an ad: each clip's run its own encode, shared across variants
         for k, p in enumerate(pieces):
             if isinstance(p, EncodePiece):
-                if not (k and isinstance(pieces[k - 1], EncodePiece)):
+                if not (k and isinstance(pieces[k - 1], EncodePiece)) or (split and _new_clip(pieces, k)):
                     groups.append([])
                 groups[-1].append(p)
                 group_of[k] = len(groups) - 1
@@ -232,7 +246,7 @@ class FfmpegAssembler:
                 parts.append(self._card(timeline.title_card, timeline, work, end=False))
             for k, p in enumerate(pieces):
                 if isinstance(p, EncodePiece):
-                    if not (k and isinstance(pieces[k - 1], EncodePiece)):
+                    if not k or group_of.get(k - 1) != group_of[k]:
                         parts.append(encoded[group_of[k]].result())
                     continue
                 src = sources[p.clip]
@@ -260,9 +274,21 @@ class FfmpegAssembler:
                 "pieces": [repr(piece) for piece in group],
                 "clips": {str(ic): timeline.clips[ic] for ic in clips},
                 "takes": {str(ic): _identity(sources[ic].take) for ic in clips},
-                "frame": [timeline.width, timeline.height, timeline.fps, list(H264_ARGS)],
+                "frame": [
+                    timeline.width,
+                    timeline.height,
+                    timeline.fps,
+                    list(H264_ARGS),
+                    MARKS,
+                    timeline.bug,
+                ],
                 "lettering": [timeline.language, lettering_fingerprint()],
                 "subtitles": list(timeline.subtitles) if burn else [],
+                "graphics": [
+                    [g, *(_identity(Path(f)) for f in (g.image, g.font) if f)]  # a replaced logo shows
+                    for g in timeline.graphics
+                    if _touches(g, group)
+                ],
             }
         )
         cached = self.card_cache / f"piece-{key[:32]}.mp4"
@@ -292,6 +318,15 @@ class FfmpegAssembler:
         if not take.is_file():
             raise BadInput(f"timeline.clips[{i}].take_path", clip.take_path, "no such take file")
         head = read_video(take)
+        if clip.reframe:  # every frame is cut from the take afresh: nothing of it is copied
+            info = probe(take)
+            if clip.out_frame > info.frames:
+                raise BadInput(
+                    f"timeline.clips[{i}].out_frame", clip.out_frame, f"the take has {info.frames} frames"
+                )
+            seekable = info.fps if head is not None else None
+            return ClipSource(take=take, take_frames=info.frames, copyable=False, fps=seekable,
+                              size=(info.width, info.height))  # fmt: skip
         fast = (
             head is not None
             and (head.codec, head.profile_idc) == ("avc1", 100)  # H.264 High: 8-bit 4:2:0

@@ -19,9 +19,12 @@ from typing import Self
 
 import numpy as np
 
+from engine.cutting.framing import Framing
+from engine.cutting.graphics import GraphicsLayer
 from engine.cutting.subtitles import burn_in, cue_at, cue_text
 from engine.cutting.titles import paint_overlay
 from engine.feed import FrameFeed
+from engine.marking import Marker
 from engine.media import FrameWriter, ffmpeg_exe, run_ffmpeg
 from film import Clip, RenderFailure, Timeline
 from film.timeline import KEYFRAME_INTERVAL
@@ -62,6 +65,7 @@ class ClipSource:
     copyable: bool  # same encoder settings and size as the film
     fps: float | None = None  # set when frame i is at i/fps (storyreel encodes): decode can seek
     flagged: set[int] = field(default_factory=set)  # clip-relative frames that must be re-encoded
+    size: tuple[int, int] | None = None  # the take's own frame, when the clip re-frames it
 
 
 def plan_pieces(timeline: Timeline, sources: Sequence[ClipSource], *, burn: bool = False) -> list[Piece]:
@@ -70,6 +74,12 @@ def plan_pieces(timeline: Timeline, sources: Sequence[ClipSource], *, burn: bool
     clips = timeline.clips
     for over in timeline.overlays:
         sources[over.clip_index].flagged.update(range(over.start_frame, over.start_frame + over.frames))
+    for graphic in timeline.graphics:  # film frames: each clip flags the part it holds
+        for i, clip in enumerate(clips):
+            start = timeline.clip_start(i)
+            lo = max(graphic.start_frame, start)
+            hi = min(graphic.start_frame + graphic.frames, start + clip.frames)
+            sources[i].flagged.update(range(lo - start, hi - start))
     film = timeline.clip_start(0)
     for i, clip in enumerate(clips):
         src = sources[i]
@@ -222,6 +232,11 @@ class ClipFrames:
         self._stream: FrameStream | None = None
         self._held: tuple[int, np.ndarray] | None = None
         self._reach = GOP if src.fps else src.take_frames  # without seeking, reading on beats restarting
+        self._recut: tuple[Framing, Marker] | None = None
+        if self.clip.reframe and src.size is not None:  # cut from the master take, marks put on afresh
+            size = (timeline.width, timeline.height)
+            boxes = Path(self.clip.boxes) if self.clip.boxes else None
+            self._recut = Framing(boxes, src.take_frames, src.size, size), Marker(*size, bug=timeline.bug)
 
     def _take_frame(self, at: int) -> np.ndarray:
         at = min(max(at, self.first), self.last)
@@ -231,12 +246,16 @@ class ClipFrames:
         if stream is None or stream.closed or not stream.next <= at < stream.next + self._reach:
             self.close()
             t = self.timeline
-            stream = self._stream = FrameStream(
-                self.src.take, at, self.last + 1, t.width, t.height, self.src.fps
+            width, height = (
+                self.src.size if self._recut is not None and self.src.size else (t.width, t.height)
             )
+            stream = self._stream = FrameStream(self.src.take, at, self.last + 1, width, height, self.src.fps)
         while stream.next < at:
             stream.read()
         frame = stream.read()
+        if self._recut is not None:
+            framing, mark = self._recut
+            frame = mark(framing(frame, at))
         self._held = (at, frame)
         return frame
 
@@ -340,6 +359,7 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
     for ic, k in last_use.items():
         done_after.setdefault(k, []).append(ic)
     fps = timeline.fps
+    graphics = GraphicsLayer(timeline.graphics, timeline.width, timeline.height, fps)
     with (
         contextlib.ExitStack() as decoders,
         FrameWriter(dest, timeline.width, timeline.height, fps) as writer,
@@ -354,6 +374,8 @@ def render_pieces(group: Sequence[EncodePiece], timeline: Timeline, sources: Seq
                 if burn:
                     cue = cue_at(timeline.subtitles, (piece.film_start + j) / fps)
                     frame = burn_in(frame, cue_text(cue), timeline.language) if cue else frame
+                if graphics:
+                    frame = graphics.paint(frame, piece.film_start + j)
                 feed.put(np.ascontiguousarray(frame))
             for ic in done_after.get(k, ()):  # a burned-in film is one run over every clip: let go early
                 clips[ic].close()
