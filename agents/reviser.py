@@ -87,13 +87,13 @@ def _rebuild(plan: FilmPlan, **changes: object) -> FilmPlan:
 def _camera(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:
     index = _position(plan, match.group(1))
     shot = plan.shots[index]
-    camera = _camera_from_words(shot.camera, match.group(2))
+    camera = camera_from_words(shot.camera, match.group(2))
     shots = list(plan.shots)
     shots[index] = shot.model_copy(update={"camera": camera})
     return _rebuild(plan, shots=tuple(shots))
 
 
-def _camera_from_words(camera: Camera, words: str) -> Camera:
+def camera_from_words(camera: Camera, words: str) -> Camera:
     update: dict[str, object] = {}
     for part in (p.strip().lower() for p in words.split(",") if p.strip()):
         found = False

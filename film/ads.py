@@ -113,16 +113,29 @@ class AdVariable(BaseModel):
                 return "image file (" + ", ".join(IMAGE_SUFFIXES) + "), or empty"
 
 
-class AdSlot(BaseModel):
-    """One beat of an ad: its kind, its share of the length, and its prompt (sandboxed Jinja2)."""
+class AdBeat(BaseModel):
+    """What a slot shows: its prompt, on-screen words and camera (all but camera Jinja2)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: SlotKind
-    share: float = Field(gt=0, le=1)
     prompt: str = Field(min_length=1)
     caption: str = ""
-    """On-screen words for the slot (Jinja2 too); empty for none."""
+    """On-screen words for the slot; empty for none. On the cta slot, the offer over the button."""
+    camera: str = ""
+    """Camera words the edit grammar reads ('extreme close-up, dolly in'); empty: the planner's."""
+
+
+class AdSlot(AdBeat):
+    """One beat of an ad: its kind, its share of the length, and what it shows. A hook also
+    carries alternatives: the A/B matrix's other hooks (`--hooks N`)."""
+
+    kind: SlotKind
+    share: float = Field(gt=0, le=1)
+    alternatives: tuple[AdBeat, ...] = ()
+
+    def beat(self, n: int) -> AdBeat:
+        """Beat `n`: 0 is the slot's own, 1.. its alternatives."""
+        return self if n == 0 else self.alternatives[n - 1]
 
 
 class AdTemplate(BaseModel):
@@ -135,6 +148,9 @@ class AdTemplate(BaseModel):
     description: str = Field(min_length=1)
     variables: tuple[AdVariable, ...] = Field(min_length=1)
     slots: tuple[AdSlot, ...] = Field(min_length=2)
+    countdown: str = ""
+    """The label of a countdown bar over the cta slot (Jinja2: 'ends in {{ hours_left }} h');
+    empty for none."""
 
     @model_validator(mode="after")
     def _hook_first_cta_last(self) -> Self:
@@ -145,7 +161,31 @@ class AdTemplate(BaseModel):
             raise ValueError(f"template {self.name}: slots run from a hook to a cta")
         if any(s.kind in ("hook", "cta") for s in self.slots[1:-1]):
             raise ValueError(f"template {self.name}: one hook first, one cta last")
+        if any(s.alternatives for s in self.slots[1:]):
+            raise ValueError(f"template {self.name}: only the hook has alternatives")
+        cta = next((v for v in self.variables if v.name == "cta"), None)
+        if cta is None or cta.kind != "choice":
+            raise ValueError(f"template {self.name}: needs a 'cta' choice variable (the button's words)")
         return self
+
+    @property
+    def hooks(self) -> int:
+        """How many hooks the A/B matrix can try: the hook slot's own and its alternatives."""
+        return 1 + len(self.slots[0].alternatives)
+
+    def ctas(self, values: Mapping[str, Value]) -> tuple[str, ...]:
+        """The button's words to try, the filled value first, then the other choices in order."""
+        chosen = str(values["cta"])
+        return (chosen, *(c for c in self.variable("cta").choices if c != chosen))
+
+    def matrix(self, values: Mapping[str, Value], hooks: int, ctas: int) -> list[tuple[int, str]]:
+        """The (hook, cta) pairs of a `hooks` x `ctas` matrix, or BadInput naming the flag."""
+        offered = self.ctas(values)
+        if not 1 <= hooks <= self.hooks:
+            raise BadInput("hooks", hooks, f"template {self.name} has 1 to {self.hooks} hooks")
+        if not 1 <= ctas <= len(offered):
+            raise BadInput("ctas", ctas, f"template {self.name} has 1 to {len(offered)} calls to action")
+        return [(h, c) for h in range(hooks) for c in offered[:ctas]]
 
     def variable(self, name: str) -> AdVariable:
         for variable in self.variables:

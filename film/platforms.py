@@ -8,7 +8,7 @@ The numbers live in templates/ads/platforms.toml with their sources.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -103,3 +103,11 @@ def lint(platform: Platform, overlays: Mapping[str, Box], seconds: float) -> lis
             f"length {seconds:g} s breaks {platform.name}'s limit of {platform.min_s:g}-{platform.max_s:g} s"
         )
     return problems
+
+
+def shared_zone(platforms: Sequence[Platform]) -> Box:
+    """The part of the frame every one of `platforms` leaves clear: one layout inside it fits
+    them all, so platforms of one aspect share one cut."""
+    zones = [p.safe for p in platforms]
+    return Box(left=max(z.left for z in zones), top=max(z.top for z in zones),
+               right=min(z.right for z in zones), bottom=min(z.bottom for z in zones))  # fmt: skip

@@ -29,7 +29,16 @@ def _template(**kw: Any) -> AdTemplate:
         "name": "t",
         "title": "T",
         "description": "d",
-        "variables": [{"name": "product", "kind": "text", "help": "h", "default": "Lamp", "max_length": 20}],
+        "variables": [
+            {"name": "product", "kind": "text", "help": "h", "default": "Lamp", "max_length": 20},
+            {
+                "name": "cta",
+                "kind": "choice",
+                "help": "b",
+                "default": "Buy",
+                "choices": ["Buy", "Look", "Try"],
+            },
+        ],
         "slots": [
             {"kind": "hook", "share": 0.2, "prompt": "{{ product }}"},
             {"kind": "cta", "share": 0.8, "prompt": "end card"},
@@ -86,10 +95,9 @@ def test_a_bad_template_fails_as_it_loads() -> None:
 
 def test_fill_uses_defaults_and_refuses_unknown_variables() -> None:
     template = _template()
-    assert template.fill() == {"product": "Lamp"} and template.fill({"product": "Kettle"}) == {
-        "product": "Kettle"
-    }
-    with pytest.raises(BadInput, match="has no such variable; it has: product"):
+    assert template.fill() == {"product": "Lamp", "cta": "Buy"}
+    assert template.fill({"product": "Kettle"}) == {"product": "Kettle", "cta": "Buy"}
+    with pytest.raises(BadInput, match="has no such variable; it has: product, cta"):
         template.fill({"prodcut": "Kettle"})
 
 
@@ -106,3 +114,38 @@ def test_only_the_presets_are_lengths() -> None:
     with pytest.raises(BadInput, match="one of 6, 15, 30, 60 seconds") as caught:
         _template().timing(20)
     assert caught.value.field == "duration"
+
+
+def test_a_template_needs_a_cta_choice_and_only_its_hook_has_alternatives() -> None:
+    with pytest.raises(ValidationError, match="needs a 'cta' choice"):
+        _template(
+            variables=[{"name": "product", "kind": "text", "help": "h", "default": "L", "max_length": 9}]
+        )
+    cta = {"kind": "cta", "share": 0.8, "prompt": "end", "alternatives": [{"prompt": "other end"}]}
+    with pytest.raises(ValidationError, match="only the hook has alternatives"):
+        _template(slots=[{"kind": "hook", "share": 0.2, "prompt": "p"}, cta])
+
+
+def test_the_matrix_is_hooks_by_ctas_with_the_chosen_cta_first() -> None:
+    hook = {"kind": "hook", "share": 0.2, "prompt": "a", "alternatives": [{"prompt": "b"}, {"prompt": "c"}]}
+    template = _template(slots=[hook, {"kind": "cta", "share": 0.8, "prompt": "end"}])
+    values = template.fill({"cta": "Look"})
+    assert template.hooks == 3 and template.ctas(values) == ("Look", "Buy", "Try")
+    assert template.matrix(values, 3, 2) == [
+        (0, "Look"),
+        (0, "Buy"),
+        (1, "Look"),
+        (1, "Buy"),
+        (2, "Look"),
+        (2, "Buy"),
+    ]
+    for flag, hooks, ctas in (("hooks", 4, 1), ("hooks", 0, 1), ("ctas", 1, 4)):
+        with pytest.raises(BadInput) as err:
+            template.matrix(values, hooks, ctas)
+        assert err.value.field == flag
+
+
+def test_every_shipped_template_offers_three_hooks_and_two_ctas() -> None:
+    for template in ad_templates().values():
+        values = template.fill()
+        assert len(template.matrix(values, 3, 2)) == 6, template.name
