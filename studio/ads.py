@@ -6,6 +6,7 @@ script building a CSV of rows, knows every variable's name, type, rules and defa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -55,3 +56,65 @@ def show(name: Annotated[str, typer.Argument(help="A template's name, from `stor
     for length in AD_LENGTHS:
         beats.add_row(f"{length} s", *(f"{s:.1f} s" for s in template.timing(length)))
     results.print(beats)
+
+
+@app.command("make")
+@friendly
+def make(
+    name: Annotated[str, typer.Argument(help="A template's name, from `storyreel ads list`.")],
+    brand: Annotated[
+        Path | None,
+        typer.Option("--brand", help="A brand kit (brand.yaml): logo, colours, font, legal line."),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="A variable's value, name=value (repeat it); see `storyreel ads show NAME`."
+        ),
+    ] = None,
+    platforms: Annotated[
+        str,
+        typer.Option(
+            "--platforms",
+            help="Where the ads play, comma-separated: tiktok, reels, shorts, "
+            "feed-1x1, feed-4x5, youtube, bumper.",
+        ),
+    ] = "tiktok,feed-4x5,youtube",
+    duration: Annotated[
+        int, typer.Option("--duration", help="The ad's length: 6, 15, 30 or 60 seconds.")
+    ] = 15,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="The folder the ads, manifest.csv and sheet.png go to.")
+    ] = Path("ads"),
+    csv_file: Annotated[
+        Path | None,
+        typer.Option("--csv", help="One set of ads per row; its column names are variable names."),
+    ] = None,
+    hooks: Annotated[int, typer.Option("--hooks", help="Hooks to try (an A/B matrix with --ctas).")] = 1,
+    ctas: Annotated[int, typer.Option("--ctas", help="Calls to action to try, the chosen one first.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="The seed every take's seed derives from.")] = 0,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="previz (default), diffusion or comfyui.")
+    ] = None,
+) -> None:
+    """Make a template's ads for every platform (a matrix with --hooks/--ctas, a batch with --csv).
+    Prints the path of manifest.csv; a bad row or a variant the lint refuses is one line each and
+    exit 2, after everything else is made."""
+    from rich.markup import escape
+
+    from studio.ad_make import ad_order, make_ads
+    from studio.errors import console, say_error
+    from studio.settings import load_settings
+
+    order = ad_order(name, sets=sets or (), csv_file=csv_file, brand=brand, platforms=platforms,
+                     duration_s=duration, hooks=hooks, ctas=ctas, seed=seed)  # fmt: skip
+
+    def say(line: str) -> None:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+    made = make_ads(order, settings=load_settings(), out_dir=out_dir, engine=engine, say=say)
+    results.print(str(made.manifest.resolve()), highlight=False, soft_wrap=True)
+    for line in made.failures:
+        say_error(escape(line))
+    if made.failed:
+        raise typer.Exit(2)

@@ -30,8 +30,9 @@ class Row:
     error: str | None = None
 
 
-def read_batch(path: Path, template: AdTemplate) -> list[Row]:
-    """Every non-blank row of the CSV at `path`, filled against `template`."""
+def read_batch(path: Path, template: AdTemplate, base: dict[str, str] | None = None) -> list[Row]:
+    """Every non-blank row of the CSV at `path`, filled against `template`; a row's cells win
+    over `base` (the command's --set values), which win over the template's defaults."""
     path = Path(path)
     text = read_text_file(path, "csv", MAX_BATCH_BYTES)  # a spreadsheet's byte-order mark dropped
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -52,19 +53,20 @@ def read_batch(path: Path, template: AdTemplate) -> list[Row]:
             if any(cell.strip() for cell in cells):
                 if len(rows) >= MAX_ROWS:
                     raise BadInput("csv", str(path), f"a batch has at most {MAX_ROWS} rows")
-                rows.append(_row(path.name, template, start, columns, cells))
+                rows.append(_row(path.name, template, start, columns, cells, base or {}))
             start = reader.line_num + 1
     except csv.Error as err:
         raise BadInput("csv", str(path), f"line {reader.line_num}: {err}") from None
     return rows
 
 
-def _row(name: str, template: AdTemplate, line: int, columns: list[str], cells: list[str]) -> Row:
+def _row(name: str, template: AdTemplate, line: int, columns: list[str], cells: list[str],
+         base: dict[str, str]) -> Row:  # fmt: skip
     """The row starting at `line`: its filled values, or its first bad cell."""
     if len(cells) > len(columns):
         return Row(line, None, f"{name} line {line}: more cells than the header's {len(columns)} columns")
     given = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if cell.strip()}
     try:
-        return Row(line, template.fill(given))
+        return Row(line, template.fill({**base, **given}))
     except BadInput as err:
         return Row(line, None, f"{name} line {line}, column {err.field}: {err.why}")
