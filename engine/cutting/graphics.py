@@ -54,12 +54,11 @@ class Face:
         """Greedy wrap at spaces; the last line keeps the rest (and is shrunk to fit by the caller)."""
         lines: list[str] = []
         for word in text.split():
-            if lines and len(lines) <= max_lines and self.width(f"{lines[-1]} {word}") <= max_width:
+            fits = bool(lines) and self.width(f"{lines[-1]} {word}") <= max_width
+            if fits or len(lines) == max_lines:
                 lines[-1] = f"{lines[-1]} {word}"
-            elif len(lines) < max_lines:
-                lines.append(word)
             else:
-                lines[-1] = f"{lines[-1]} {word}"
+                lines.append(word)
         return lines or [""]
 
 
@@ -154,33 +153,26 @@ def _cta(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
             _still(pic, d).with_position(((w - pic.width) // 2, 0)).with_effects([vfx.CrossFadeIn(0.2)])
         )
     face, lines = fitted(g.text, round(w * 0.7), round((h - offer_h) * 0.6), 1, bold=True, path=g.font)
-    button = lettered(lines, face, rgb(g.fg), w, rgb(g.bg), 255)
-    button = button.resize((max(button.width, round(w * 0.5)), round((h - offer_h) * 0.9)))
-    button = _relettered(button, lines, face, rgb(g.fg), rgb(g.bg))
-    x, y = (w - button.width) // 2, offer_h + (h - offer_h - button.height) // 2
-    pop = _still(button, d).with_effects([vfx.Resize(lambda t: 0.6 + 0.4 * min(1.0, t / POP_S))])
-    clips.append(
-        pop.with_position(_popped(x, y, button.width, button.height)).with_effects([vfx.CrossFadeIn(0.1)])
-    )
+    words = lines[0]
+    bw = max(math.ceil(face.width(words)) + 2 * max(2, face.size // 3), round(w * 0.5))
+    bh = round((h - offer_h) * 0.9)
+    button = plate(bw, bh, rgb(g.bg), 255, bh // 3)
+    face.draw(button, ((bw - face.width(words)) / 2, (bh - face.size * 1.2) / 2), words, (*rgb(g.fg), 255))
+    x, y = (w - bw) // 2, offer_h + (h - offer_h - bh) // 2
+    clips.append(_scaled_in(button, x, y, d, lambda t: 0.6 + 0.4 * min(1.0, t / POP_S), 0.1))
     return clips
 
 
-def _relettered(img: Image.Image, lines: list[str], face: Face, fg: RGB, bg: RGB) -> Image.Image:
-    """A button plate of the stretched size with its words drawn afresh (never stretched)."""
-    out = plate(img.width, img.height, bg, 255, img.height // 3)
-    line = lines[0]
-    face.draw(out, ((img.width - face.width(line)) / 2, (img.height - face.size * 1.2) / 2), line, (*fg, 255))
-    return out
-
-
-def _popped(x: int, y: int, w: int, h: int) -> Callable[[float], tuple[float, float]]:
-    """Where a picture scaling in about its centre puts its corner at time t."""
+def _scaled_in(pic: Image.Image, x: int, y: int, d: float, scale: Callable[[float], float],
+               fade: float) -> VideoClip:  # fmt: skip
+    """`pic` at (x, y), scaled by `scale(t)` about its centre while it fades in over `fade` s."""
 
     def at(t: float) -> tuple[float, float]:
-        k = 0.6 + 0.4 * min(1.0, t / POP_S)
-        return x + w * (1 - k) / 2, y + h * (1 - k) / 2
+        k = scale(t)
+        return x + pic.width * (1 - k) / 2, y + pic.height * (1 - k) / 2
 
-    return at
+    clip = _still(pic, d).with_effects([vfx.Resize(scale)]).with_position(at)
+    return clip.with_effects([vfx.CrossFadeIn(fade)])
 
 
 def _logo(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
@@ -191,14 +183,7 @@ def _logo(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
         face, lines = fitted(g.text, round(w * 0.9), round(h * 0.8), 1, bold=True, path=g.font)
         pic = lettered(lines, face, rgb(g.fg), w, rgb(g.bg), 255)
     x, y = _centre(pic, w, h)
-    scale = lambda t: 1.3 - 0.3 * min(1.0, t / (2 * POP_S))  # noqa: E731
-    sting = _still(pic, d).with_effects([vfx.Resize(scale)])
-
-    def at(t: float) -> tuple[float, float]:
-        k = scale(t)
-        return x + pic.width * (1 - k) / 2, y + pic.height * (1 - k) / 2
-
-    return [sting.with_position(at).with_effects([vfx.CrossFadeIn(2 * POP_S)])]
+    return [_scaled_in(pic, x, y, d, lambda t: 1.3 - 0.3 * min(1.0, t / (2 * POP_S)), 2 * POP_S)]
 
 
 @lru_cache(maxsize=8)
