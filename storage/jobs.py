@@ -161,24 +161,32 @@ def events_after(*, session: Session, run_id: str, after_id: int = 0, limit: int
 # --- render claims (single flight by spec_hash) -----------------------------------------------
 
 
+CLAIM_TRIES = 3
+"""Inserts a claim may try when each finds a row that is gone by the time it is read."""
+
+
 def claim_render(*, engine: Engine, spec_hash: str, worker: str, lease_s: float) -> bool:
     """Whether `worker` may render `spec_hash` now: no one else holds it under a live lease.
     A new claim is INSERT ... ON CONFLICT DO NOTHING, so two workers racing on PostgreSQL (which
     cannot lock a row that is not there yet) get one winner, not a unique-key error."""
     now = utc_now()
     until = now + timedelta(seconds=lease_s)
+    query = select(RenderClaim).where(RenderClaim.spec_hash == spec_hash)
+    if engine.dialect.name == "postgresql":
+        query = query.with_for_update()
     with _claiming(engine) as session:
-        if _insert_new(session, {"spec_hash": spec_hash, "worker": worker, "lease_until": until}):
+        for _ in range(CLAIM_TRIES):
+            if _insert_new(session, {"spec_hash": spec_hash, "worker": worker, "lease_until": until}):
+                return True
+            held = session.exec(query).first()
+            if held is None:  # its holder let go between our insert and this read: try again
+                continue
+            if held.worker != worker and held.lease_until >= now:
+                return False
+            held.worker, held.lease_until = worker, until
+            session.add(held)
             return True
-        query = select(RenderClaim).where(RenderClaim.spec_hash == spec_hash)
-        if engine.dialect.name == "postgresql":
-            query = query.with_for_update()
-        held = session.exec(query).one()
-        if held.worker != worker and held.lease_until >= now:
-            return False
-        held.worker, held.lease_until = worker, until
-        session.add(held)
-        return True
+    return False  # claims coming and going that fast: wait like any other waiter
 
 
 def _insert_new(session: Session, values: dict[str, Any]) -> bool:
