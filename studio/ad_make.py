@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict
+
 from film import BadInput, FilmPlan, RenderSpec, Take, Timeline, stable_hash
 from film.ads import AdTemplate, Value
 from film.brand import BrandKit
@@ -58,17 +60,18 @@ class AdOrder:
     seed: int = 0
 
 
-@dataclass(frozen=True)
-class Variant:
+class Variant(BaseModel):
     """One line of the manifest: a cut that was made (lint 'ok'), or why it was not."""
 
+    model_config = ConfigDict(frozen=True)
+
     row: int
-    variant: str
-    platform: str
-    path: str
-    duration: float
-    hook: str
-    cta: str
+    variant: str = ""
+    platform: str = ""
+    path: str = ""
+    duration: float = 0.0
+    hook: str = ""
+    cta: str = ""
     lint: str
 
     def line(self) -> list[str]:
@@ -227,14 +230,14 @@ def make_ads(order: AdOrder, *, settings: Settings, out_dir: Path, engine: str |
     tell = say or (lambda line: None)
     for number, row in enumerate(order.rows, start=1):
         if row.values is None:
-            batch.variants.append(Variant(number, "", "", "", 0, "", "", f"error: {row.error}"))
+            batch.variants.append(Variant(row=number, lint=f"error: {row.error}"))
             tell(f"row {number}: {row.error}")
             continue
         try:
             _make_row(order, number, row, row.values, shop, entry, tell)
         except (BadInput, GateRefused) as err:
             why = f"line {row.line}: {err}" if row.line else str(err)
-            batch.variants.append(Variant(number, "", "", "", 0, "", "", f"error: {why}"))
+            batch.variants.append(Variant(row=number, lint=f"error: {why}"))
             tell(f"row {number}{', ' if row.line else ': '}{why}")
     _finish(batch, order)
     return batch
@@ -318,10 +321,11 @@ class RowCut:
             cut = cut_ad(plan, self.hooks[h], takes, platform, cta=cta, brand=self.order.brand,
                          values=self.values, countdown=self.countdown, name=self.name, zone=zone,
                          bug=self.shop.settings.ai_bug)  # fmt: skip
-            line = Variant(self.number, variant, platform.name, "", cut.timeline.total_s,
-                           self.hooks[h][0].caption, cta, "ok")  # fmt: skip
+            line = Variant(row=self.number, variant=variant, platform=platform.name,
+                           duration=cut.timeline.total_s, hook=self.hooks[h][0].caption, cta=cta,
+                           lint="; ".join(cut.problems) or "ok")  # fmt: skip
             if cut.problems:
-                lines.append(replace(line, lint="; ".join(cut.problems)))
+                lines.append(line)
                 continue
             folder = out_dir / f"row-{self.number:03d}" / variant / platform.name
             if made_film is None:
@@ -329,7 +333,7 @@ class RowCut:
                 film = made_film
             else:
                 film = _copy_cut(made_film.parent, folder)
-            lines.append(replace(line, path=str(film.relative_to(out_dir))))
+            lines.append(line.model_copy(update={"path": str(film.relative_to(out_dir))}))
         return lines
 
 

@@ -87,8 +87,14 @@ class Worker:
         crew = Crew(self.db, job.run_id, worker=self.name, lease_s=self.lease_s, cancelled=watch.cancelled)
         status: JobStatus = "done"
         error: str | None = None
+        result: object = None
         try:
-            result = perform(self.settings, self.db, job, crew)
+            if job.kind == "ads":  # a batch of template ads: no film graph, no checkpoints
+                from studio.ad_jobs import make_batch
+
+                make_batch(self.settings, self.db, job, crew)
+            else:
+                result = perform(self.settings, self.db, job, crew)
         except RunCancelled:
             status = "cancelled"
         except StoryreelError as exc:

@@ -19,7 +19,7 @@ from storage import open_database
 from studio.api import auth
 from studio.api.deps import status_for
 from studio.api.production import API_PREFIX
-from studio.api.routes import events, exports, files, projects, runs, shots, uploads
+from studio.api.routes import ads, events, exports, files, projects, runs, shots, uploads
 from studio.api.web import mount_web
 from studio.settings import Settings, load_settings
 
@@ -31,6 +31,7 @@ GUARDED_ROUTERS: tuple[APIRouter, ...] = (
     events.router,
     files.router,
     uploads.router,
+    ads.router,
 )
 """Resource routers; each is mounted under API_PREFIX behind the token check."""
 
@@ -56,6 +57,10 @@ MORE_ERRORS: dict[int, dict[int | str, dict[str, Any]]] = {
     },
     id(exports.router): {416: {"model": Problem, "description": "the Range starts past the end of the file"}},
     id(files.router): {416: {"model": Problem, "description": "the Range starts past the end of the file"}},
+    id(ads.router): {
+        413: {"model": Problem, "description": "an upload is larger than its kind allows"},
+        415: {"model": Problem, "description": "a file is not a type its field accepts"},
+    },
 }
 
 

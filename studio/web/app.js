@@ -2,6 +2,7 @@
 // draws its header, chat, storyboard, film, cast and versions, and follows its live events.
 
 import { paths, request, clearError, showError } from "./api.js";
+import { leaveAds, openAds } from "./ads.js";
 import { renderBoard, setShotState } from "./board.js";
 import { castNames, loadLog, logFromServer, renderLog, saveLog, setCast, wireComposer } from "./chat.js";
 import { $, SETTLED, fill, h, runLabel } from "./dom.js";
@@ -153,6 +154,13 @@ function newFilm() {
 
 function route() {
   closeSidebar();
+  const ads = location.hash.match(/^#\/ads(?:\/([^/]+))?$/);
+  if (ads) {
+    stop();
+    openAds(ads[1] ? decodeURIComponent(ads[1]) : null);
+    return;
+  }
+  leaveAds();
   const match = location.hash.match(/^#\/runs\/([^/]+)$/);
   if (match) openRun(decodeURIComponent(match[1]));
   else newFilm();

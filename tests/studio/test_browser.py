@@ -11,16 +11,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from engine import probe
+from tests.studio.browsing import WAIT_MS, browser_page
 from tests.studio.serving import serving
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-WAIT_MS = 240_000
-"""Generous ceilings on waits that end on the page's own updates (a render on one core)."""
 BRIEF = "Mara rows a small boat to the lighthouse at dawn. Theo waves from the pier. Mara smiles."
 
 
@@ -50,11 +46,7 @@ def _done(page: Page, versions: int = 1) -> None:
 
 @pytest.mark.parametrize("width", [390, 1440])
 def test_the_studio_journey(studio: str, tmp_path: Path, width: int) -> None:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": width, "height": 1000}, accept_downloads=True)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with browser_page(width) as page:
         page.goto(studio)
         page.locator("#new-duration").fill("8")
         page.get_by_test_id("brief-input").fill(BRIEF)
@@ -115,5 +107,3 @@ def test_the_studio_journey(studio: str, tmp_path: Path, width: int) -> None:
         expect(shown).to_be_visible(timeout=WAIT_MS)
         page.wait_for_function("img => img.complete && img.naturalWidth === 64", arg=shown.element_handle())
         _shot(page, 8, "reference-picture", tmp_path)
-        browser.close()
-    assert not errors, errors

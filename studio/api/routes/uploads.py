@@ -55,11 +55,11 @@ class UploadPublic(BaseModel):
     media_type: str
 
 
-class _TooLarge(Exception):
+class TooLarge(Exception):
     """The body grew past the largest upload the API takes."""
 
 
-def _capped(receive: Receive, cap: int) -> Receive:
+def capped_receive(receive: Receive, cap: int) -> Receive:
     """`receive` that stops the request once more than `cap` body bytes have come."""
     seen = 0
 
@@ -69,13 +69,13 @@ def _capped(receive: Receive, cap: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > cap:
-                raise _TooLarge
+                raise TooLarge
         return message
 
     return counted
 
 
-def _too_large(field: str, name: str, size: int | None, limit: int, kind: str | None) -> HTTPException:
+def too_large(field: str, name: str, size: int | None, limit: int, kind: str | None) -> HTTPException:
     shown = f"is {size / MB:.1f} MB" if size is not None else "is too large"
     who = f"a {kind}" if kind else "an upload"
     return HTTPException(
@@ -83,7 +83,7 @@ def _too_large(field: str, name: str, size: int | None, limit: int, kind: str | 
     )
 
 
-def _unsupported(name: str, why: str) -> HTTPException:
+def unsupported(name: str, why: str) -> HTTPException:
     return HTTPException(415, detail=str(BadInput("file", name, why)))
 
 
@@ -116,14 +116,14 @@ def sniff_audio(data: bytes) -> str | None:
 def _check_image(data: bytes, name: str) -> str:
     media_type = sniff_image(data)
     if media_type is None:
-        raise _unsupported(name, "is not a PNG, JPEG or WebP image (what a reference may be)")
+        raise unsupported(name, "is not a PNG, JPEG or WebP image (what a reference may be)")
     from PIL import Image  # only uploads need Pillow here
 
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except Exception as exc:  # Pillow raises many types for a damaged file
-        raise _unsupported(name, f"looks like {media_type} but cannot be read ({exc})") from None
+        raise unsupported(name, f"looks like {media_type} but cannot be read ({exc})") from None
     return media_type
 
 
@@ -131,11 +131,11 @@ def _check_plan(data: bytes, name: str) -> str:
     try:
         parsed: Any = json.loads(data.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
-        raise _unsupported(
+        raise unsupported(
             name, f"is not UTF-8 text (bad byte at {exc.start}); a plan is FilmPlan JSON"
         ) from None
     except json.JSONDecodeError as exc:
-        raise _unsupported(name, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise unsupported(name, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     try:
         FilmPlan.model_validate(parsed)
     except ValidationError as exc:
@@ -152,7 +152,7 @@ def check_upload(kind: str, data: bytes, name: str) -> str:
     if kind == "music":
         media_type = sniff_audio(data)
         if media_type is None:
-            raise _unsupported(name, "is not WAV, MP3, Ogg, FLAC or M4A audio (what music may be)")
+            raise unsupported(name, "is not WAV, MP3, Ogg, FLAC or M4A audio (what music may be)")
         return media_type
     return _check_plan(data, name)
 
@@ -182,8 +182,8 @@ async def upload(request: Request, settings: SettingsDep, session: SessionDep) -
     cap = max(LIMITS.values()) + FORM_OVERHEAD
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
-        raise _too_large("file", "upload", int(declared), max(LIMITS.values()), None)
-    capped = Request(request.scope, receive=_capped(request.receive, cap))
+        raise too_large("file", "upload", int(declared), max(LIMITS.values()), None)
+    capped = Request(request.scope, receive=capped_receive(request.receive, cap))
     try:
         async with capped.form(max_files=1, max_fields=4) as form:
             kind, file = form.get("kind"), form.get("file")
@@ -193,10 +193,10 @@ async def upload(request: Request, settings: SettingsDep, session: SessionDep) -
                 raise BadInput("file", None, "missing; send the file as the multipart field `file`")
             name = file.filename or "upload"
             data = await file.read(LIMITS[kind] + 1)
-    except _TooLarge:
-        raise _too_large("file", "upload", None, max(LIMITS.values()), None) from None
+    except TooLarge:
+        raise too_large("file", "upload", None, max(LIMITS.values()), None) from None
     if len(data) > LIMITS[kind]:
-        raise _too_large("file", name, file.size or len(data), LIMITS[kind], kind)
+        raise too_large("file", name, file.size or len(data), LIMITS[kind], kind)
     if not data:
         raise BadInput("file", name, "is empty")
     media_type = await anyio.to_thread.run_sync(check_upload, kind, data, name)
