@@ -33,8 +33,10 @@ CONTRACT_ROUTES = (
     "/runs/{id}/shots/{shot_id}/unlock", "/runs/{id}/shots/{shot_id}/takes",
     "/runs/{id}/shots/{shot_id}/takes/{spec_hash}/main", "/runs/{id}/versions", "/runs/{id}/diff",
     "/runs/{id}/film", "/runs/{id}/exports/{name}", "/runs/{id}/files/{path:path}", "/runs/{id}/events",
+    "/ads", "/ads/templates", "/ads/platforms", "/ads/{ad_id}", "/ads/{ad_id}/sheet.png",
+    "/ads/{ad_id}/variants.zip",
 )  # fmt: skip
-"""Every /api/v1 route of the contract (contract14.md), in FastAPI's path syntax."""
+"""Every /api/v1 route of the contract (contract14.md, and issue 16's ads), in FastAPI's path syntax."""
 
 EXPORT_NAMES = {"film.mp4", "film.srt", "film.vtt", "film.otio", "sheet.png", "plan.json"}
 
