@@ -95,6 +95,27 @@ def test_hourly_slots_across_the_fall_back_night_skip_only_the_second_pass() -> 
     assert night[3] - night[2] == timedelta(hours=2)  # the second 02:30 (01:30 UTC) is not a slot
 
 
+@pytest.mark.parametrize(
+    ("zone", "days"),
+    [
+        ("Europe/Berlin", (utc(2026, 3, 27), utc(2026, 3, 31))),
+        ("Europe/Berlin", (utc(2026, 10, 23), utc(2026, 10, 27))),
+        ("America/New_York", (utc(2026, 10, 30), utc(2026, 11, 3))),
+        ("Australia/Lord_Howe", (utc(2026, 4, 3), utc(2026, 4, 7))),  # a half-hour shift
+        ("America/Santiago", (utc(2026, 9, 4), utc(2026, 9, 8))),  # clocks skip midnight
+    ],
+)
+def test_half_hourly_slots_match_every_minute_read_on_the_local_clock(
+    zone: str, days: tuple[datetime, datetime]
+) -> None:
+    """The reference walks UTC minute by minute and keeps each first pass of a :00 or :30 wall time."""
+    after, until = days
+    minutes = (after + timedelta(minutes=n) for n in range(1, int((until - after).total_seconds()) // 60 + 1))
+    walls = ((m, m.astimezone(ZoneInfo(zone))) for m in minutes)
+    reference = [m for m, wall in walls if wall.minute % 30 == 0 and wall.fold == 0]
+    assert slots(Schedule(cron="*/30 * * * *", timezone=zone), after, until) == reference
+
+
 def test_except_dates_are_local_dates() -> None:
     # 07:00 in Tokyo is 22:00 UTC the evening before: the exception names Tokyo's day
     schedule = Schedule(cron="0 7 * * *", timezone="Asia/Tokyo", except_dates=[date(2026, 5, 5)])
