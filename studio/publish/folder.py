@@ -45,6 +45,8 @@ class FolderPublisher:
 
     def publish(self, release: Release) -> Receipt:
         """Copy the film and sidecars into the episode's folder with its release.json."""
+        if SIDECAR in (p.name for p in (release.film, *release.sidecars)):
+            raise BadInput("sidecars", SIDECAR, "is the name the folder adapter writes; rename that file")
         dest = self.destination(release)
         done = self._already(dest, release)
         if done is not None:

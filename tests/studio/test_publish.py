@@ -265,6 +265,16 @@ def test_folder_refuses_another_film_in_a_published_slot(tmp_path: Path) -> None
         site.publish(make_release(tmp_path / "b", film_bytes=b"a re-render"))
 
 
+def test_folder_refuses_a_sidecar_named_release_json(tmp_path: Path) -> None:
+    release = make_release(tmp_path)
+    clash = tmp_path / "release.json"
+    clash.write_text("{}", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"release\.json"):
+        FolderPublisher(tmp_path / "site").publish(
+            release.model_copy(update={"sidecars": (*release.sidecars, clash)})
+        )
+
+
 @pytest.mark.parametrize("series", ["../../escape", "/etc/passwd", "..", "a/../../b", "\\..\\x", "東京"])
 def test_folder_malicious_series_stays_inside_root(tmp_path: Path, series: str) -> None:
     root = tmp_path / "site"
