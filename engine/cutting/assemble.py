@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +136,30 @@ def reference_options(width: int, height: int, fps: int) -> bytes | None:
     return _REFERENCES[key]
 
 
+_MAKING: dict[Path, tuple[threading.Lock, int]] = {}
+"""The cached files being made in this process: each one's lock and how many threads hold or want it."""
+_MAKING_GUARD = threading.Lock()
+
+
+@contextmanager
+def _one_at_a_time(cached: Path) -> Iterator[None]:
+    """Hold `cached`'s lock in this process: threads that want the same cached file wait for the
+    first to make it instead of each making it (the file itself appears atomically)."""
+    with _MAKING_GUARD:
+        lock, users = _MAKING.get(cached, (threading.Lock(), 0))
+        _MAKING[cached] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _MAKING_GUARD:
+            users = _MAKING[cached][1] - 1
+            if users:
+                _MAKING[cached] = (lock, users)
+            else:
+                del _MAKING[cached]  # a long-lived worker keeps no lock per piece it ever made
+
+
 class FfmpegAssembler:
     """Timeline → film.mp4 (+ .srt, .vtt, .otio, contact sheet, plan.json, timeline.json).
 
@@ -155,9 +181,10 @@ class FfmpegAssembler:
              "lettering": lettering_fingerprint(), "marks": MARKS}
         )  # fmt: skip
         cached = self.card_cache / f"{name}-{key[:32]}.mp4"
-        if not cached.is_file():
-            self.card_cache.mkdir(parents=True, exist_ok=True)
-            render_title_card(card, w, h, fps, cached, fade_out=end, language=language)
+        with _one_at_a_time(cached):
+            if not cached.is_file():
+                self.card_cache.mkdir(parents=True, exist_ok=True)
+                render_title_card(card, w, h, fps, cached, fade_out=end, language=language)
         return cached
 
     def assemble(self, timeline: Timeline, plan: FilmPlan, out_dir: Path) -> Path:
@@ -292,9 +319,10 @@ class FfmpegAssembler:
             }
         )
         cached = self.card_cache / f"piece-{key[:32]}.mp4"
-        if not cached.is_file():
-            self.card_cache.mkdir(parents=True, exist_ok=True)
-            render_pieces(group, timeline, sources, cached, burn=burn)
+        with _one_at_a_time(cached):  # variants cut side by side need the same piece: encode it once
+            if not cached.is_file():
+                self.card_cache.mkdir(parents=True, exist_ok=True)
+                render_pieces(group, timeline, sources, cached, burn=burn)
         return cached
 
     def _mux(self, listing: Path, timeline: Timeline, plan: FilmPlan, work: Path, film: Path) -> None:
