@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from film.timeline import Graphic
 RGB = tuple[int, int, int]
 POP_S = 0.25
 """How long a button or logo takes to pop in; words of a kinetic title follow each other faster."""
+Drawn = tuple[list["VideoClip"], float]
+"""A graphic's moviepy clips, and the second after which its picture stops changing."""
 
 
 def rgb(colour: str) -> RGB:
@@ -108,7 +111,7 @@ def _centre(img: Image.Image, w: int, h: int) -> tuple[int, int]:
     return (w - img.width) // 2, (h - img.height) // 2
 
 
-def _kinetic(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _kinetic(g: Graphic, w: int, h: int, d: float) -> Drawn:
     """The hook's words one after another, each sliding up into place on the brand plate."""
     face, lines = fitted(g.text, round(w * 0.92), h, 3, bold=True, path=g.font)
     back = lettered(lines, face, rgb(g.bg), w, rgb(g.bg), 200)  # the plate alone, words drawn on top
@@ -129,20 +132,20 @@ def _kinetic(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
         clips.append(
             _still(pic, d - start).with_start(start).with_position(rise).with_effects([vfx.CrossFadeIn(0.15)])
         )
-    return clips
+    return clips, max(0.12, (len(words) - 1) * step + 0.15)
 
 
 def _rise(x: float, y: float, by: float) -> Callable[[float], tuple[float, float]]:
     return lambda t: (x, y + by * max(0.0, 1 - t / 0.15))
 
 
-def _caption(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _caption(g: Graphic, w: int, h: int, d: float) -> Drawn:
     face, lines = fitted(g.text, round(w * 0.94), h, 2, bold=False, path=g.font, most=max(12, w // 13))
     pic = lettered(lines, face, rgb(g.fg), w, rgb(g.bg))
-    return [_still(pic, d).with_position(_centre(pic, w, h)).with_effects([vfx.CrossFadeIn(0.1)])]
+    return [_still(pic, d).with_position(_centre(pic, w, h)).with_effects([vfx.CrossFadeIn(0.1)])], 0.1
 
 
-def _cta(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _cta(g: Graphic, w: int, h: int, d: float) -> Drawn:
     """The offer line over a button that pops in; the button is the brand plate with its words."""
     offer_h = round(h * 0.38) if g.subtitle else 0
     clips: list[VideoClip] = []
@@ -160,7 +163,7 @@ def _cta(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
     face.draw(button, ((bw - face.width(words)) / 2, (bh - face.size * 1.2) / 2), words, (*rgb(g.fg), 255))
     x, y = (w - bw) // 2, offer_h + (h - offer_h - bh) // 2
     clips.append(_scaled_in(button, x, y, d, lambda t: 0.6 + 0.4 * min(1.0, t / POP_S), 0.1))
-    return clips
+    return clips, POP_S
 
 
 def _scaled_in(pic: Image.Image, x: int, y: int, d: float, scale: Callable[[float], float],
@@ -175,7 +178,7 @@ def _scaled_in(pic: Image.Image, x: int, y: int, d: float, scale: Callable[[floa
     return clip.with_effects([vfx.CrossFadeIn(fade)])
 
 
-def _logo(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _logo(g: Graphic, w: int, h: int, d: float) -> Drawn:
     """The sting: the logo (or the brand's name on its plate) settles from 130 % as it fades in."""
     if g.image:
         pic = _logo_file(g.image, w, h)
@@ -183,7 +186,7 @@ def _logo(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
         face, lines = fitted(g.text, round(w * 0.9), round(h * 0.8), 1, bold=True, path=g.font)
         pic = lettered(lines, face, rgb(g.fg), w, rgb(g.bg), 255)
     x, y = _centre(pic, w, h)
-    return [_scaled_in(pic, x, y, d, lambda t: 1.3 - 0.3 * min(1.0, t / (2 * POP_S)), 2 * POP_S)]
+    return [_scaled_in(pic, x, y, d, lambda t: 1.3 - 0.3 * min(1.0, t / (2 * POP_S)), 2 * POP_S)], 2 * POP_S
 
 
 @lru_cache(maxsize=8)
@@ -194,7 +197,7 @@ def _logo_file(path: str, w: int, h: int) -> Image.Image:
     return pic.resize((max(1, round(pic.width * k)), max(1, round(pic.height * k))), Image.Resampling.LANCZOS)
 
 
-def _countdown(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _countdown(g: Graphic, w: int, h: int, d: float) -> Drawn:
     """A bar draining from full to empty over the window, its label above it."""
     label_h = round(h * 0.55) if g.text else 0
     clips: list[VideoClip] = []
@@ -214,16 +217,16 @@ def _countdown(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
     bar = VideoClip(picture, duration=d)
     bar = bar.with_mask(VideoClip(lambda t: np.full((bar_h, w), 0.9), is_mask=True, duration=d))
     clips.append(bar.with_position((0, label_h + 1)))
-    return clips
+    return clips, math.inf  # the bar moves to the last frame
 
 
-def _legal(g: Graphic, w: int, h: int, d: float) -> list[VideoClip]:
+def _legal(g: Graphic, w: int, h: int, d: float) -> Drawn:
     face, lines = fitted(g.text, round(w * 0.98), h, 2, bold=False, path=g.font)
     pic = lettered(lines, face, rgb(g.fg), w, rgb(g.bg), 200)
-    return [_still(pic, d).with_position(_centre(pic, w, h))]
+    return [_still(pic, d).with_position(_centre(pic, w, h))], 0.0
 
 
-DRAWN: dict[str, Callable[[Graphic, int, int, float], list[VideoClip]]] = {
+DRAWN: dict[str, Callable[[Graphic, int, int, float], Drawn]] = {
     "kinetic": _kinetic,
     "caption": _caption,
     "cta": _cta,
@@ -233,26 +236,49 @@ DRAWN: dict[str, Callable[[Graphic, int, int, float], list[VideoClip]]] = {
 }
 
 
+@dataclass
+class _Built:
+    """One graphic's composite in place, and once it has settled, its blend terms `p*a` and
+    `1-a`, so every still frame after that costs one multiply-add instead of a moviepy render."""
+
+    comp: CompositeVideoClip
+    box: tuple[int, int, int, int]
+    settle_s: float
+    still: tuple[np.ndarray, np.ndarray] | None = None
+
+    def layer(self, t: float) -> tuple[np.ndarray, np.ndarray]:
+        if self.still is not None:
+            return self.still
+        picture = self.comp.get_frame(t).astype(np.float32)
+        assert self.comp.mask is not None
+        alpha = self.comp.mask.get_frame(t).astype(np.float32)[..., None]
+        terms = (picture * alpha, 1 - alpha)
+        if t > self.settle_s + 1e-6:
+            self.still = terms
+        return terms
+
+
 class GraphicsLayer:
     """The timeline's graphics, composited per frame: each built into a moviepy composite on
     first use and kept for the rest of the assembly."""
 
     def __init__(self, graphics: Sequence[Graphic], width: int, height: int, fps: int) -> None:
         self.graphics, self.width, self.height, self.fps = tuple(graphics), width, height, fps
-        self._built: dict[int, tuple[CompositeVideoClip, tuple[int, int, int, int]]] = {}
+        self._built: dict[int, _Built] = {}
 
     def __bool__(self) -> bool:
         return bool(self.graphics)
 
-    def _composite(self, k: int) -> tuple[CompositeVideoClip, tuple[int, int, int, int]]:
+    def _composite(self, k: int) -> _Built:
         if k not in self._built:
             g = self.graphics[k]
             left, top, right, bottom = g.box
             x0, y0 = round(left * self.width), round(top * self.height)
             x1, y1 = round(right * self.width), round(bottom * self.height)
             w, h, d = max(2, x1 - x0), max(2, y1 - y0), g.frames / self.fps
-            comp = CompositeVideoClip(DRAWN[g.kind](g, w, h, d), size=(w, h), bg_color=None).with_duration(d)
-            self._built[k] = (comp, (x0, y0, x0 + w, y0 + h))
+            clips, settle_s = DRAWN[g.kind](g, w, h, d)
+            comp = CompositeVideoClip(clips, size=(w, h), bg_color=None).with_duration(d)
+            self._built[k] = _Built(comp, (x0, y0, x0 + w, y0 + h), settle_s)
         return self._built[k]
 
     def paint(self, frame: np.ndarray, film_frame: int) -> np.ndarray:
@@ -261,14 +287,12 @@ class GraphicsLayer:
         for k, g in enumerate(self.graphics):
             if not g.start_frame <= film_frame < g.start_frame + g.frames:
                 continue
-            comp, (x0, y0, x1, y1) = self._composite(k)
-            t = (film_frame - g.start_frame) / self.fps
-            picture = comp.get_frame(t).astype(np.float32)
-            assert comp.mask is not None
-            alpha = comp.mask.get_frame(t).astype(np.float32)[..., None]
+            built = self._composite(k)
+            x0, y0, x1, y1 = built.box
+            pa, keep = built.layer((film_frame - g.start_frame) / self.fps)
             out = frame.copy() if out is None else out
             x1, y1 = min(x1, out.shape[1]), min(y1, out.shape[0])
             region = out[y0:y1, x0:x1].astype(np.float32)
-            a, p = alpha[: y1 - y0, : x1 - x0], picture[: y1 - y0, : x1 - x0]
-            out[y0:y1, x0:x1] = (region * (1 - a) + p * a).round().clip(0, 255).astype(np.uint8)
+            pa, keep = pa[: y1 - y0, : x1 - x0], keep[: y1 - y0, : x1 - x0]
+            out[y0:y1, x0:x1] = (region * keep + pa).round().clip(0, 255).astype(np.uint8)
         return frame if out is None else out

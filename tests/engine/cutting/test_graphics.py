@@ -59,6 +59,18 @@ def test_the_kinetic_title_builds_word_by_word_and_the_countdown_drains() -> Non
     assert white[0] > white[1] > white[2]
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_settled_graphic_is_reused_and_paints_what_moviepy_would(kind: GraphicKind) -> None:
+    """Once a graphic stops moving its blend is kept; a layer painting frame after frame must give
+    the pixels a fresh layer renders for that frame alone."""
+    ground = np.random.default_rng(7).integers(0, 255, (H, W, 3), dtype=np.uint8)
+    graphic = _graphic(kind, frames=36)
+    layer = GraphicsLayer([graphic], W, H, FPS)
+    for i in range(36):
+        assert np.array_equal(layer.paint(ground, i), GraphicsLayer([graphic], W, H, FPS).paint(ground, i)), i
+    assert (layer._composite(0).still is None) == (kind == "countdown")
+
+
 def test_a_brand_font_file_and_a_logo_picture_are_used(tmp_path: Path) -> None:
     from PIL import Image
 
