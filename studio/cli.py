@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from studio import ads, models, releases, service_cli
+from studio import ads, models, releases, series_cli, service_cli
 from studio.errors import OneLineErrors, console, friendly, results
 from studio.flags import (
     AspectOpt,
@@ -58,6 +58,9 @@ app.command("audit")(releases.audit)
 app.command("verify")(releases.verify)
 app.command("serve")(service_cli.serve)
 app.command("worker")(service_cli.worker)
+app.add_typer(series_cli.app, name="series")
+app.command("episodes")(series_cli.episodes)
+app.command("scheduler")(series_cli.scheduler)
 
 
 def _settings(

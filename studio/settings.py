@@ -91,6 +91,15 @@ class Settings(StudioHome):
     api_token: SecretStr | None = Field(
         default=None, description="token `storyreel serve` requires when bound off loopback"
     )
+    series_grace_s: float = Field(
+        default=3600.0, ge=0.0, le=7 * 86400.0,
+        description="how late a series slot may still be claimed (catch_up makes every one in it)",
+    )  # fmt: skip
+    series_tick_s: float = Field(default=5.0, gt=0.0, le=3600.0, description="how often the scheduler looks")
+    clock_file: Path | None = Field(
+        default=None,
+        description="read the scheduler's 'now' (an ISO time) from this file: for rehearsing a schedule",
+    )
 
     gate: Literal["on"] = Field(
         default="on", description="the misuse gate; it cannot be turned off (see `--i-have-consent`)"

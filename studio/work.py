@@ -16,7 +16,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from film import BadInput, FilmPlan
-from storage import Job, get_plan_version, get_run, latest_plan_version, save_plan_version, session_scope
+from storage import Job, Run, get_plan_version, get_run, latest_plan_version, save_plan_version, session_scope
 from studio.crew import Crew
 from studio.runner import FilmResult, shoot, thread_for
 from studio.settings import Settings
@@ -49,11 +49,7 @@ def perform(settings: Settings, db: Engine, job: Job, crew: Crew) -> FilmResult 
     elif job.kind == "revise":
         return _revise(settings, db, job, payload, crew)
     elif job.kind == "shoot":
-        version = int(payload["version"])
-        with session_scope(db) as session:
-            stored = get_plan_version(session=session, run_id=job.run_id, version=version)
-        thread = stored.thread_id or thread_for(job.run_id, version)
-        fresh = {"plan": stored.film_plan().model_dump(mode="json")}
+        return shoot_version(settings, db, run, int(payload["version"]), crew)
     else:
         raise BadInput("job.kind", job.kind, "is not a kind of job this worker knows")
     state = _where(settings, thread, fresh, job.kind)
@@ -61,6 +57,21 @@ def perform(settings: Settings, db: Engine, job: Job, crew: Crew) -> FilmResult 
         return None
     return shoot(
         settings=settings, db=db, run_id=job.run_id, version=version, state=state, thread_id=thread,
+        out_dir=Path(run.out_dir), engine_name=run.engine, console=QUIET, quiet=True, crew=crew,
+    )  # fmt: skip
+
+
+def shoot_version(settings: Settings, db: Engine, run: Run, version: int, crew: Crew) -> FilmResult | None:
+    """Shoot the stored plan `version` of `run` on its own thread, or continue it where a dead
+    worker left it; None when that thread already reached its end."""
+    with session_scope(db) as session:
+        stored = get_plan_version(session=session, run_id=run.id, version=version)
+    thread = stored.thread_id or thread_for(run.id, version)
+    state = _where(settings, thread, {"plan": stored.film_plan().model_dump(mode="json")}, "shoot")
+    if state is False:
+        return None
+    return shoot(
+        settings=settings, db=db, run_id=run.id, version=version, state=state, thread_id=thread,
         out_dir=Path(run.out_dir), engine_name=run.engine, console=QUIET, quiet=True, crew=crew,
     )  # fmt: skip
 

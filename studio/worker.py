@@ -93,6 +93,10 @@ class Worker:
                 from studio.ad_jobs import make_batch
 
                 make_batch(self.settings, self.db, job, crew)
+            elif job.kind == "episode":  # a series episode: its brief, plan, shoot, ledger, publish
+                from studio.episodes import make_episode
+
+                result = make_episode(self.settings, self.db, job, crew)
             else:
                 result = perform(self.settings, self.db, job, crew)
         except RunCancelled:
@@ -109,6 +113,10 @@ class Worker:
             return 0  # someone else holds the job now
         if not finish_job(engine=self.db, job_id=job.id, worker=self.name, status=status, error=error):
             return 0
+        if job.kind == "episode" and status != "done":
+            from studio.episodes import episode_stopped
+
+            episode_stopped(self.db, job.run_id, status, error)
         self._announce(job, status, error, None if status != "done" else result)
         return 1
 
