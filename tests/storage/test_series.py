@@ -306,11 +306,10 @@ def test_states_receipts_review_queue_fingerprints_and_stalls(engine: Engine) ->
         oldest_first = episodes(session=session, series_id=series.id, newest_first=False)
         assert [e.slot for e in oldest_first] == SLOTS[:3]
         assert stalled_episodes(session=session, series_id=series.id) == []  # two's job is queued
-    for status in ("done", "failed"):  # episode one's job, then two's
-        job = claim_job(engine=engine, worker="w1", lease_s=30)
-        assert job is not None
-        finish_job(engine=engine, job_id=job.id or 0, worker="w1", status=status)
-    assert job.run_id == two.run_id
+    first_job, second_job = (claim_job(engine=engine, worker="w1", lease_s=30) for _ in range(2))
+    assert first_job is not None and second_job is not None and second_job.run_id == two.run_id
+    finish_job(engine=engine, job_id=first_job.id or 0, worker="w1", status="done")
+    finish_job(engine=engine, job_id=second_job.id or 0, worker="w1", status="failed", error="boom")
     with session_scope(engine) as session:
         assert [e.id for e in stalled_episodes(session=session, series_id=series.id)] == [two.id]
 
