@@ -21,7 +21,7 @@ from film import StoryreelError
 
 DATABASE_FILE = "storyreel.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 """The newest migration in storage/migrations (a test keeps the two equal): a database already
 there is opened without loading alembic at all."""
 SQLITE_BUSY_TIMEOUT_MS = 10_000
