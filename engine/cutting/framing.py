@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import cv2
 import numpy as np
-from PIL import Image
 
 SMOOTHING = 0.12
 """Weight of each new frame in the exponential smoothing of the window's centre."""
@@ -80,4 +80,6 @@ class Framing:
         window = np.ascontiguousarray(frame[y0 : y0 + ch, x0 : x0 + cw])
         if self.crop == self.size:
             return window
-        return np.asarray(Image.fromarray(window).resize(self.size, Image.Resampling.LANCZOS))
+        # cv2's bicubic up (area down) is ~30x PIL's Lanczos here, and a re-cut runs per frame
+        shrink = self.size[0] < cw
+        return cv2.resize(window, self.size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
