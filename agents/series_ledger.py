@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cache
 
 from agents.fidelity import same_name
+from agents.heuristics import lexicon
 from agents.heuristics.cast import bare_name
 from agents.heuristics.text import clip, quotes, split_sentences, unquoted
 from agents.series import all_ledger_words, episode_brief, labels, strip_end, topic_for
@@ -28,6 +29,30 @@ GAP = r"(?:\W+\w+){0,6}?\W+"
 MOST = 5
 """Threads and facts one episode adds at most, so a long episode cannot flood the canon."""
 RECAP_CHARS = 400
+COVERAGE = (
+    "establishing",
+    "reaction",
+    "reacting",
+    "insert",
+    "over_the_shoulder",
+    "cutaway",
+    "close",
+    "angle",
+)
+"""The coverage lines the offline planner adds ('Reaction: Theo watches Maya'): no news."""
+
+
+@cache
+def _coverage() -> re.Pattern[str]:
+    """Every language's coverage line templates, each `{slot}` standing for any text."""
+    lines = []
+    for language in lexicon.languages():
+        for key in COVERAGE:
+            template = lexicon.value(language, "coverage", key)
+            if isinstance(template, str):
+                pieces = re.split(r"\{\w+\}", template)
+                lines.append(".+?".join(re.escape(p) for p in pieces))
+    return re.compile(rf"(?:{'|'.join(sorted(set(lines)))})[.!?…]?", re.IGNORECASE)
 
 
 @cache
@@ -154,6 +179,8 @@ def _news(plan: FilmPlan, *, number: int, slot: datetime, bible: SeriesBible) ->
     for sentence in (s for text in [*texts, *spoken] for s in split_sentences(text)):
         key = _squash(sentence)
         if key in found or len(key) < 4 or key.startswith(labels()) or key in bookkeeping:
+            continue
+        if _coverage().fullmatch(sentence.strip()):
             continue
         if _squash(sentence.replace(topic, TOPIC)) in shared:
             continue
