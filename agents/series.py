@@ -13,6 +13,7 @@ adds the cast, the format and the canon, so the planner sees them even if a temp
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -341,14 +342,16 @@ def _sentence(text: str) -> str:
 
 
 def _cast_line(bible: SeriesBible, present: list[CastMember]) -> str:
-    """'On screen: Dewi is here, the host, in a yellow blazer; Budi is here, ...' (one sentence)."""
+    """'On screen: Maya is here, the host, yellow cardigan; Theo is here, ...' (one sentence)."""
     words = ledger_words(bible.language)
-    people = [
-        words.cast.format(
-            name=m.name, description=strip_end(m.description) or m.name, appearance=strip_end(m.appearance)
-        ).strip(" ,")
-        for m in present
-    ]
+    people = []
+    for member in present:
+        line = words.cast.format(
+            name=member.name,
+            description=strip_end(member.description),
+            appearance=strip_end(member.appearance),
+        )
+        people.append(re.sub(r"(?:\s*,)+", ",", line).strip(" ,"))  # an empty part leaves no ', ,'
     return f"{words.on_screen}: {'; '.join(people)}." if people else ""
 
 

@@ -164,6 +164,18 @@ def test_a_cue_belongs_to_the_member_named_nearest_before_it() -> None:
     assert entry.returned == ("theo",)
 
 
+@pytest.mark.parametrize(
+    ("name", "errand"),
+    [
+        ("morning-brief", "Theo leaves the studio with the bread."),
+        ("kabar-pagi", "Budi pergi ke pasar membeli ikan."),
+    ],
+)
+def test_an_errand_is_no_departure(name: str, errand: str) -> None:
+    entry = ledger_entry(hand_plan(errand), number=1, slot=SLOT, bible=example(name))
+    assert entry.departed == ()
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_what_every_episode_says_is_no_news(name: str) -> None:
     """The bible's own lines (the end card says 'see you tomorrow' every day) are no thread."""
