@@ -8,6 +8,8 @@ Every file it names must lie inside the bible's folder.
 `episode_brief` renders the bible's Jinja2 brief in an immutable sandbox (values are data, a
 template that reaches for attributes or names an unknown variable fails closed) and then always
 adds the cast, the format and the canon, so the planner sees them even if a template forgets.
+The words it adds, and the ledger's cue words, are data: templates/series/ledger.toml (not in
+templates/lexicons/, whose loader takes every .toml file there for a language).
 """
 
 from __future__ import annotations

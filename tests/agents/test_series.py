@@ -183,7 +183,14 @@ def brief_of(bible: SeriesBible, canon: Canon | None = None, number: int = 1) ->
 
 @pytest.mark.parametrize(
     "template",
-    ["{{ ''.__class__ }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ nobody }}", "{% for %}"],
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ nobody }}",
+        "{% for %}",
+        "{{ cast.append(1) }}",
+        "{{ 1 / 0 }}",
+    ],
 )
 def test_the_sandbox_fails_closed(template: str) -> None:
     bible = parse_bible(yaml.safe_dump(bible_data(brief=template)), None)
