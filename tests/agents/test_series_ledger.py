@@ -23,10 +23,11 @@ def example(name: str) -> SeriesBible:
     return load_bible(template_path("series", f"{name}.yaml"))
 
 
-def plan_episode(bible: SeriesBible, number: int, canon: Canon) -> FilmPlan:
+def plan_episode(bible: SeriesBible, number: int, canon: Canon, duration_s: float | None = None) -> FilmPlan:
     """What `storyreel make` does by default with an episode: the offline planner, then recast."""
     brief = episode_brief(bible, number=number, slot=SLOT + timedelta(days=number), canon=canon)
-    made = plan_brief(brief, duration_s=bible.format.duration_s, aspect=bible.format.aspect, seed=bible.seed)
+    duration_s = duration_s or bible.format.duration_s
+    made = plan_brief(brief, duration_s=duration_s, aspect=bible.format.aspect, seed=bible.seed)
     return recast(made, bible)
 
 
@@ -207,14 +208,15 @@ def test_the_next_plan_contains_the_canon_facts(name: str, fact: str) -> None:
     assert fact not in again.changed_facts  # the canon is not read back as news
 
 
-def test_injected_canon_reaches_the_plan_text() -> None:
+@pytest.mark.parametrize("duration_s", [45.0, 10.0])  # 10 s: beats merge into few shots
+def test_injected_canon_reaches_the_plan_text(duration_s: float) -> None:
     bible = example("morning-brief")
     canon = Canon(
         recaps=("Morning Brief 4: the bakery wins a prize.",),
         facts=("Theo now owns the red bicycle", "The bakery moved to Bridge Street"),
         open_threads=("Will Maya find her lost keys?",),
     )
-    plan = plan_episode(bible, 5, canon)
+    plan = plan_episode(bible, 5, canon, duration_s)
     text = plan_text(plan)
     for part in [*canon.facts, *canon.open_threads, "the bakery wins a prize"]:
         assert part in text
