@@ -14,17 +14,16 @@ import tomllib
 from functools import cache
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError
 from pydantic import ValidationError
 
+from agents.sandbox import SANDBOX
 from film import BadInput
 from film.ads import AdTemplate, Value
 from film.platforms import Platform
 from templates import template_path
 
 FOLDER = "ads"
-_SANDBOX = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
 @cache
@@ -76,7 +75,7 @@ def parse_platforms(text: str) -> tuple[Platform, ...]:
 def render_text(template: AdTemplate, where: str, text: str, values: dict[str, Value]) -> str:
     """`text` (a slot's prompt or caption) with the filled values, rendered in the sandbox."""
     try:
-        return _SANDBOX.from_string(text).render(values).strip()
+        return SANDBOX.from_string(text).render(values).strip()
     except TemplateError as err:  # SecurityError and UndefinedError are TemplateErrors
         raise BadInput("template", template.name, f"{where} cannot render: {err}") from None
 

@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import TemplateError
 from pydantic import ValidationError
 
 from agents.heuristics.text import split_sentences
+from agents.sandbox import SANDBOX
 from film import BadInput, MediaRef
 from film.files import file_sha256
 from film.series import Canon, CastMember, SeriesBible, Topics
@@ -36,7 +36,6 @@ from templates import template_path
 
 __all__ = ["LedgerWords", "episode_brief", "ledger_words", "load_bible", "parse_bible", "topic_for"]
 
-_SANDBOX = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 """The same sandbox as agents/ads.py's (kept private there): strict names, nothing mutable."""
 RENDER_ERRORS = (TemplateError, ArithmeticError, LookupError, TypeError, ValueError)
 """What a template may raise while rendering (SecurityError and UndefinedError included)."""
@@ -332,7 +331,7 @@ def _render(field: str, text: str, values: dict[str, object]) -> str:
     if not text:
         return ""
     try:
-        return _SANDBOX.from_string(text).render(values).strip()
+        return SANDBOX.from_string(text).render(values).strip()
     except RENDER_ERRORS as err:
         raise BadInput(field, text, f"cannot render: {err}") from None
 

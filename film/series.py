@@ -176,5 +176,10 @@ def fold(entries: list[LedgerEntry], keep: int = 3) -> Canon:
         threads = [t for t in threads if t not in entry.open_threads] + list(entry.open_threads)
     recaps = tuple(e.recap for e in ordered if e.recap)[-keep:]
     notes = tuple(n for e in ordered for n in e.notes)[-keep:]
-    return Canon(recaps=recaps, open_threads=tuple(threads[-keep * 2 :]), facts=tuple(facts), away=tuple(away),
-                 notes=notes)  # fmt: skip
+    return Canon(
+        recaps=recaps,
+        open_threads=tuple(threads[-keep * 2 :]),
+        facts=tuple(facts),
+        away=tuple(away),
+        notes=notes,
+    )

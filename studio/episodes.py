@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from film import FilmPlan, StoryreelError
 from film.gate import GateRefused
-from film.series import Canon, SeriesBible, fold
+from film.series import Canon, EpisodeState, SeriesBible, fold
 from storage import (
     Episode,
     Job,
@@ -73,7 +73,11 @@ def episode_stopped(db: Engine, run_id: str, status: str, error: str | None) -> 
     its episode as failed, so the series goes on; a refusal keeps its own state and reason."""
     with session_scope(db) as session:
         episode = episode_by_run(session=session, run_id=run_id)
-        if episode is not None and episode.id is not None and episode.state in ("scheduled", "making", "approved"):
+        if (
+            episode is not None
+            and episode.id is not None
+            and episode.state in ("scheduled", "making", "approved")
+        ):
             set_episode(session=session, episode_id=episode.id, state="failed", reason=error or status)
 
 
@@ -81,7 +85,8 @@ def _make(
     settings: Settings, db: Engine, bible: SeriesBible, episode: Episode, run: Run, canon: Canon, crew: Crew
 ) -> FilmResult | None:
     from agents.episode_checks import canon_breaks
-    from agents.series import episode_brief, ledger_entry, topic_for
+    from agents.series import episode_brief, topic_for
+    from agents.series_ledger import ledger_entry
     from studio.clearance import Clearance, brief_texts
     from studio.work import shoot_version
 
@@ -112,9 +117,10 @@ def _make(
         known = json.loads(get_episode(session=session, episode_id=episode.id).flags_json or "[]")
         flags = [*known, *canon_breaks(plan, canon, entry, bible)]
         put_ledger(session=session, series_id=episode.series_id, episode_id=episode.id, entry=entry)
-        state = "review" if bible.review == "required" or flags else "approved"
-        set_episode(session=session, episode_id=episode.id, state=state, flags=flags,
-                    reason="; ".join(flags) or None)  # fmt: skip
+        state: EpisodeState = "review" if bible.review == "required" or flags else "approved"
+        set_episode(
+            session=session, episode_id=episode.id, state=state, flags=flags, reason="; ".join(flags) or None
+        )
     if state == "approved":
         publish_episode(settings, db, episode.id)
     return result
@@ -127,7 +133,7 @@ def _planned(
     `variety.window` episodes; stored as the run's plan version 1 with its fingerprint (and the
     flag, if every attempt stayed too close) in one transaction."""
     from agents.episode_checks import recurring_words, vary
-    from agents.series import recast
+    from agents.series_ledger import recast
     from studio.make import FilmRequest
 
     assert episode.id is not None and episode.number is not None
@@ -136,9 +142,13 @@ def _planned(
     def plan_for(attempt: int) -> FilmPlan:
         seed = (bible.seed + number * SEED_STEP + attempt * SEED_STEP**2) % 2**31
         request = FilmRequest(
-            brief=brief, duration_s=bible.format.duration_s, aspect=bible.format.aspect, style=bible.style,
-            seed=seed, title_card=bible.format.title_card,
-        )  # fmt: skip
+            brief=brief,
+            duration_s=bible.format.duration_s,
+            aspect=bible.format.aspect,
+            style=bible.style,
+            seed=seed,
+            title_card=bible.format.title_card,
+        )
         return recast(request.plan(settings), bible)
 
     with session_scope(db) as session:
@@ -146,22 +156,34 @@ def _planned(
             session=session, series_id=episode.series_id, before=episode.slot, n=bible.variety.window
         )
     variation = vary(
-        plan_for, topic=topic, recent=recent, threshold=bible.variety.threshold, replans=bible.variety.replans,
+        plan_for,
+        topic=topic,
+        recent=recent,
+        threshold=bible.variety.threshold,
+        replans=bible.variety.replans,
         ignore=recurring_words(bible),
-    )  # fmt: skip
+    )
     with session_scope(db) as session:
         save_plan_version(
-            session=session, run_id=episode.run_id or "", plan=variation.plan, note=f"episode {number}",
+            session=session,
+            run_id=episode.run_id or "",
+            plan=variation.plan,
+            note=f"episode {number}",
             thread_id=episode.run_id or "",
-        )  # fmt: skip
+        )
         set_episode(
-            session=session, episode_id=episode.id, state="making", fingerprint=variation.fingerprint,
+            session=session,
+            episode_id=episode.id,
+            state="making",
+            fingerprint=variation.fingerprint,
             flags=[variation.reason] if variation.flagged else [],
-        )  # fmt: skip
+        )
     return variation.plan
 
 
-def publish_episode(settings: Settings, db: Engine, episode_id: int, *, sleep: Callable[[float], None] = time.sleep) -> Episode:
+def publish_episode(
+    settings: Settings, db: Engine, episode_id: int, *, sleep: Callable[[float], None] = time.sleep
+) -> Episode:
     """Send an approved episode to every publisher of its series, in order; a publisher whose
     receipt is already recorded (a retried job) is skipped. Published once all have receipts."""
     from studio.publish import PublishFailure, parse_config, publisher
@@ -171,7 +193,9 @@ def publish_episode(settings: Settings, db: Engine, episode_id: int, *, sleep: C
         series = session.get(Series, episode.series_id)
         assert series is not None and episode.run_id is not None
         run = get_run(session=session, run_id=episode.run_id)
-        recap = next((e.recap for e in ledger(session=session, series_id=series.id) if e.slot == episode.slot), "")
+        recap = next(
+            (e.recap for e in ledger(session=session, series_id=series.id) if e.slot == episode.slot), ""
+        )
     if episode.state == "published":
         return episode
     bible = series.bible()
@@ -185,10 +209,14 @@ def publish_episode(settings: Settings, db: Engine, episode_id: int, *, sleep: C
                 continue
             receipt = publisher(config, sleep=sleep).publish(release)
             with session_scope(db) as session:
-                add_receipt(session=session, episode_id=episode_id, key=key, receipt=dataclasses.asdict(receipt))
+                add_receipt(
+                    session=session, episode_id=episode_id, key=key, receipt=dataclasses.asdict(receipt)
+                )
     except PublishFailure as failure:
         with session_scope(db) as session:
-            set_episode(session=session, episode_id=episode_id, state="failed", reason=f"publishing: {failure}")
+            set_episode(
+                session=session, episode_id=episode_id, state="failed", reason=f"publishing: {failure}"
+            )
         raise
     with session_scope(db) as session:
         return set_episode(session=session, episode_id=episode_id, state="published")
@@ -211,8 +239,14 @@ def _release(settings: Settings, bible: SeriesBible, episode: Episode, run: Run,
     film = Path(run.film_path)
     beside = [film.with_name(film.stem + SIDECAR_SUFFIX), film.with_suffix(".srt")]
     return Release(
-        series=bible.name, episode_id=episode_id(bible.name, episode.slot), slot=episode.slot,
-        title=f"{bible.title} #{episode.number}: {episode.topic or run.title}", description=description,
-        film=film, sidecars=tuple(p for p in beside if p.is_file()), language=bible.language,
-        privacy=bible.privacy, c2pa_signed=settings.c2pa_cert is not None and settings.c2pa_key is not None,
-    )  # fmt: skip
+        series=bible.name,
+        episode_id=episode_id(bible.name, episode.slot),
+        slot=episode.slot,
+        title=f"{bible.title} #{episode.number}: {episode.topic or run.title}",
+        description=description,
+        film=film,
+        sidecars=tuple(p for p in beside if p.is_file()),
+        language=bible.language,
+        privacy=bible.privacy,
+        c2pa_signed=settings.c2pa_cert is not None and settings.c2pa_key is not None,
+    )

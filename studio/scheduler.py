@@ -33,7 +33,9 @@ def file_clock(path: Path) -> Callable[[], datetime]:
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise BadInput("clock_file", text, "must hold an ISO time, e.g. 2026-12-07T07:00:00+07:00") from None
+            raise BadInput(
+                "clock_file", text, "must hold an ISO time, e.g. 2026-12-07T07:00:00+07:00"
+            ) from None
         return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
     return now

@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from film import BadInput
 from film.schedule import due
-from film.series import SeriesBible
+from film.series import EpisodeState, SeriesBible
 from storage import (
     Episode,
     RunCreate,
@@ -86,9 +86,12 @@ def store_bible(db: Engine, settings: Settings, bible: SeriesBible, *, entry: st
     for member in bible.cast:
         if member.reference_image is not None:
             Clearance(db, settings, entry=entry).picture(
-                Path(member.reference_image.path), member.reference_image.sha256, member.id, member.name,
+                Path(member.reference_image.path),
+                member.reference_image.sha256,
+                member.id,
+                member.name,
                 run_id=None,
-            )  # fmt: skip
+            )
     from storage import create_series as insert_series
 
     with session_scope(db) as session:
@@ -144,10 +147,12 @@ def review(db: Engine, settings: Settings, episode_id: int, verdict: Verdict, no
     with session_scope(db) as session:
         episode = get_episode(session=session, episode_id=episode_id)
         if episode.state != "review":
-            raise BadInput("episode", episode_id, f"is {episode.state}; only an episode in review can be reviewed")
+            raise BadInput(
+                "episode", episode_id, f"is {episode.state}; only an episode in review can be reviewed"
+            )
         text = f"{'approved' if verdict == 'approve' else 'rejected'}: {note.strip() or 'no note'}"
         add_note(session=session, episode_id=episode_id, note=text)
-        state = "approved" if verdict == "approve" else "rejected"
+        state: EpisodeState = "approved" if verdict == "approve" else "rejected"
         episode = set_episode(session=session, episode_id=episode_id, state=state)
         if verdict == "approve" and episode.run_id is not None:
             enqueue_job(session=session, run_id=episode.run_id, kind="episode", payload={"publish": True})
@@ -165,12 +170,18 @@ def _launcher(settings: Settings, series: Series) -> Callable[[Session, Episode]
         run = create_run(
             session=session,
             run_create=RunCreate(
-                brief=f"{bible.title}, episode of {slot}", title=bible.title, engine=settings.engine,
-                aspect=bible.format.aspect, duration_s=bible.format.duration_s, seed=bible.seed,
-                style=bible.style, title_card=bible.format.title_card, out_dir=str(out_dir),
+                brief=f"{bible.title}, episode of {slot}",
+                title=bible.title,
+                engine=settings.engine,
+                aspect=bible.format.aspect,
+                duration_s=bible.format.duration_s,
+                seed=bible.seed,
+                style=bible.style,
+                title_card=bible.format.title_card,
+                out_dir=str(out_dir),
             ),
             run_id=run_id,
-        )  # fmt: skip
+        )
         set_run_status(session=session, run_id=run.id, status="queued")
         add_event(session=session, run_id=run.id, kind="status", data={"status": "queued"})
         enqueue_job(session=session, run_id=run.id, kind="episode", payload={"episode_id": episode.id})

@@ -42,7 +42,9 @@ def _when(moment: datetime | None, zone: str = "UTC") -> str:
 
 @app.command("create")
 @friendly
-def create(file: Annotated[Path, typer.Argument(help="A series bible (YAML), e.g. templates/series/*.yaml.")]) -> None:
+def create(
+    file: Annotated[Path, typer.Argument(help="A series bible (YAML), e.g. templates/series/*.yaml.")],
+) -> None:
     """Store a series from its bible; its schedule starts at once (pause it to hold it)."""
     from studio.series import create_series
 
@@ -69,9 +71,14 @@ def list_() -> None:
             upcoming = next_slots(bible.schedule, datetime.now(UTC), 1)
             made = len(episodes(session=session, series_id=series.id, limit=10_000))
             rule = bible.schedule.cron or bible.schedule.rrule or ""
-            table.add_row(series.name, bible.title, f"{rule} ({bible.schedule.timezone})",
-                          _when(upcoming[0] if upcoming else None, bible.schedule.timezone), str(made),
-                          "paused" if series.paused else "running")  # fmt: skip
+            table.add_row(
+                series.name,
+                bible.title,
+                f"{rule} ({bible.schedule.timezone})",
+                _when(upcoming[0] if upcoming else None, bible.schedule.timezone),
+                str(made),
+                "paused" if series.paused else "running",
+            )
     results.print(table)
 
 
@@ -91,18 +98,33 @@ def show(name: NameArg) -> None:
         entries = ledger(session=session, series_id=series.id)
     bible = series.bible()
     zone = bible.schedule.timezone
-    results.print(f"{series.name}: {bible.title} ({'paused' if series.paused else 'running'}, review {bible.review})",
-                  highlight=False)  # fmt: skip
-    results.print("next slots: " + ", ".join(_when(s, zone) for s in next_slots(bible.schedule, datetime.now(UTC))))
+    results.print(
+        f"{series.name}: {bible.title} ({'paused' if series.paused else 'running'}, review {bible.review})",
+        highlight=False,
+    )
+    results.print(
+        "next slots: " + ", ".join(_when(s, zone) for s in next_slots(bible.schedule, datetime.now(UTC)))
+    )
     table = Table("id", "#", "slot", "state", "topic", "reason")
     for episode in recent:
-        table.add_row(str(episode.id), str(episode.number or "-"), _when(episode.slot, zone), episode.state,
-                      episode.topic or "", episode.reason or "")  # fmt: skip
+        table.add_row(
+            str(episode.id),
+            str(episode.number or "-"),
+            _when(episode.slot, zone),
+            episode.state,
+            episode.topic or "",
+            episode.reason or "",
+        )
     results.print(table)
     book = Table("#", "recap", "open threads", "changed facts", "notes")
     for entry in entries[-10:]:
-        book.add_row(str(entry.number), entry.recap, "; ".join(entry.open_threads), "; ".join(entry.changed_facts),
-                     "; ".join(entry.notes))  # fmt: skip
+        book.add_row(
+            str(entry.number),
+            entry.recap,
+            "; ".join(entry.open_threads),
+            "; ".join(entry.changed_facts),
+            "; ".join(entry.notes),
+        )
     results.print(book)
 
 
@@ -183,8 +205,15 @@ def episodes(name: NameArg) -> None:
     zone = series.bible().schedule.timezone
     table = Table("id", "#", "slot", "state", "run", "topic", "reason")
     for e in rows:
-        table.add_row(str(e.id), str(e.number or "-"), _when(e.slot, zone), e.state, e.run_id or "-", e.topic or "",
-                      e.reason or "")  # fmt: skip
+        table.add_row(
+            str(e.id),
+            str(e.number or "-"),
+            _when(e.slot, zone),
+            e.state,
+            e.run_id or "-",
+            e.topic or "",
+            e.reason or "",
+        )
     results.print(table)
 
 
