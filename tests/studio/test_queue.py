@@ -10,10 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import Engine
 
@@ -35,26 +32,9 @@ from storage import (
 )
 from studio.settings import load_settings
 from studio.worker import Worker
+from tests.studio.waiting import DEADLINE_S, until
 
-T = TypeVar("T")
-DEADLINE_S = 600.0
-"""Generous: the waits end on the program's own events; this only stops a hung test."""
 BRIEFS = [f"Beat {n}: Mara rows a small boat past buoy number {n} at dawn." for n in range(6)]
-
-
-def _until(what: str, probe: Callable[[], T | None], procs: Sequence[subprocess.Popen[str]] = ()) -> T:
-    """Wait for `probe` to give something (the workers' progress in the database)."""
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None and found is not False:
-            return found
-        for proc in procs:
-            if proc.poll() not in (None, -signal.SIGKILL):
-                said = proc.stderr.read() if proc.stderr else ""
-                raise AssertionError(f"worker exited with {proc.returncode}: {said}")
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _queue(db: Engine, out: Path, briefs: list[str], duration_s: float = 4.0) -> list[str]:
@@ -109,7 +89,7 @@ def test_three_workers_twelve_jobs_one_killed(
     )  # pairs want the same takes at once
     procs = [_worker(env, f"w{i}", tmp_path) for i in range(3)]
     try:
-        killed_run = _until("w0 mid-render", lambda: _rendering_job(db, "w0"), procs)
+        killed_run = until("w0 mid-render", lambda: _rendering_job(db, "w0"), procs)
         procs[0].send_signal(signal.SIGKILL)
         procs[0].wait()
 
@@ -120,7 +100,7 @@ def test_three_workers_twelve_jobs_one_killed(
             assert not failed, failed
             return all(job.status == "done" for job in jobs)
 
-        _until("every job done", all_done, procs[1:])
+        until("every job done", all_done, procs[1:])
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -170,7 +150,7 @@ def test_cancel_stops_a_running_job_before_its_film(tmp_path: Path) -> None:
     assert job is not None
 
     def cancel_on_first_frame() -> None:
-        _until("a shot rendering", lambda: _rendering_job(db, worker.name))
+        until("a shot rendering", lambda: _rendering_job(db, worker.name))
         with session_scope(db) as session:
             request_cancel(session=session, run_id=run_id)
 
