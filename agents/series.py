@@ -322,6 +322,7 @@ def _values(
             "open_threads": list(canon.open_threads),
             "facts": list(canon.facts),
             "away": [names.get(i, i) for i in canon.away],
+            "notes": list(canon.notes),  # review notes: a template may heed them, the tail never repeats them
         },
         "segments": [{"name": s.name, "brief": s.brief} for s in bible.format.segments],
     }
