@@ -103,8 +103,7 @@ def _make(
         with session_scope(db) as session:
             stored = latest_plan_version(session=session, run_id=run.id)
         if stored is None:
-            plan = _planned(settings, db, bible, episode, brief, topic)
-            gate.plan(plan, run_id=run.id)
+            plan = _planned(settings, db, bible, episode, brief, topic)  # shoot() clears it before rendering
         else:
             plan = stored.film_plan()
     except GateRefused as refused:
