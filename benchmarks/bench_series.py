@@ -7,8 +7,9 @@ the ledger, the gate, planning with the cast, variety and canon checks, shooting
 entry, publishing). Its wall time per episode is set against `make_film` on the first episode's
 brief at the same length, made in a fresh studio home in the same process: the series' overhead
 is everything an episode does beyond making its film. The make is timed three times (each in a
-fresh home, so nothing is cached) and its median taken, since one film is a small sample. `duplicates` counts episodes beyond one per
-slot, `missed` the due slots with no published episode. Last line:
+fresh home, so nothing is cached) and its median taken, since one film is a small sample.
+`duplicates` counts episodes beyond one per slot, `missed` the due slots with no published
+episode. Last line:
 `series: per_episode_vs_make=<ratio> duplicates=<n> missed=<n>` (goal: ratio <= 1.2, 0, 0).
 """
 

@@ -102,10 +102,8 @@ def _make(
         gate.texts(brief_texts(brief), run_id=run.id)
         with session_scope(db) as session:
             stored = latest_plan_version(session=session, run_id=run.id)
-        if stored is None:
-            plan = _planned(settings, db, bible, episode, brief, topic)  # shoot() clears it before rendering
-        else:
-            plan = stored.film_plan()
+        # a new plan is cleared by shoot() before anything renders, as a make's is
+        plan = _planned(settings, db, bible, episode, brief, topic) if stored is None else stored.film_plan()
     except GateRefused as refused:
         with session_scope(db) as session:
             set_episode(session=session, episode_id=episode.id, state="refused", reason=str(refused))
