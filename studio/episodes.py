@@ -104,11 +104,11 @@ def _make(
             stored = latest_plan_version(session=session, run_id=run.id)
         # a new plan is cleared by shoot() before anything renders, as a make's is
         plan = _planned(settings, db, bible, episode, brief, topic) if stored is None else stored.film_plan()
+        result = shoot_version(settings, db, run, 1, crew)
     except GateRefused as refused:
         with session_scope(db) as session:
             set_episode(session=session, episode_id=episode.id, state="refused", reason=str(refused))
         raise
-    result = shoot_version(settings, db, run, 1, crew)
     entry = ledger_entry(plan, number=number, slot=episode.slot, bible=bible)
     with session_scope(db) as session:
         known = json.loads(get_episode(session=session, episode_id=episode.id).flags_json or "[]")
