@@ -78,6 +78,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_gate.py
 	$(BIN)/python benchmarks/bench_ads.py
+	$(BIN)/python benchmarks/bench_series.py
 
 clean:
 	rm -rf out .storyreel .pytest_cache .mypy_cache .ruff_cache
