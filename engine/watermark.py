@@ -193,12 +193,13 @@ class Watermark:
         chips = (layout.cells * amplitude[layout.owner]).astype(np.float32)
         delta = _upsample(chips, width, height) * mask
         limit = mask * np.float32(CELL_MAX / MASK_HI)  # a flat pixel moves by under two grey levels
-        return np.clip(delta, -limit, limit, out=delta)
+        np.minimum(delta, limit, out=delta)  # np.clip's result without its array-bound overhead
+        return np.maximum(delta, np.negative(limit, out=limit), out=delta)
 
     def embed(self, frame: np.ndarray) -> np.ndarray:
         """A marked copy of one (h, w, 3) or (h, w) uint8 frame."""
         frame = np.ascontiguousarray(frame)
-        delta: np.ndarray = self.field(frame).astype(np.float32)
+        delta: np.ndarray = np.asarray(self.field(frame), dtype=np.float32)  # no copy: it is float32
         if frame.ndim == 3:
             delta = cv2.merge([delta] * frame.shape[2])
         return cv2.add(frame, delta, dtype=cv2.CV_8U)  # rounded and clipped to 0..255 in one pass
