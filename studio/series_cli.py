@@ -146,48 +146,49 @@ def run(
     console.print(f"episode {episode.id} of {name} is {episode.state}; `storyreel worker` makes it")
 
 
+def _hold(name: str, paused: bool) -> None:
+    from studio.series import pause as hold
+
+    db, _ = _studio()
+    hold(db, name, paused)
+    console.print(f"{name} is {'paused' if paused else 'running'}")
+
+
 @app.command("pause")
 @friendly
 def pause(name: NameArg) -> None:
     """Hold a series: no slot is claimed and no episode starts until it is resumed."""
-    from studio.series import pause as hold
-
-    db, _ = _studio()
-    hold(db, name, True)
-    console.print(f"{name} is paused")
+    _hold(name, True)
 
 
 @app.command("resume")
 @friendly
 def resume(name: NameArg) -> None:
     """Let a paused series go on; missed slots follow its misfire policy."""
-    from studio.series import pause as hold
+    _hold(name, False)
 
-    db, _ = _studio()
-    hold(db, name, False)
-    console.print(f"{name} is running")
+
+def _verdict(episode: int, verdict: str, note: str) -> None:
+    from studio.series import review
+
+    db, settings = _studio()
+    review(db, settings, episode, verdict, note)
+    done = "approved; a worker publishes it" if verdict == "approve" else "rejected"
+    console.print(f"episode {episode} {done}")
 
 
 @app.command("approve")
 @friendly
 def approve(episode: EpisodeArg, note: NoteOpt = "") -> None:
     """Approve an episode in review; it is published by a worker."""
-    from studio.series import review
-
-    db, settings = _studio()
-    review(db, settings, episode, "approve", note)
-    console.print(f"episode {episode} approved; a worker publishes it")
+    _verdict(episode, "approve", note)
 
 
 @app.command("reject")
 @friendly
 def reject(episode: EpisodeArg, note: NoteOpt = "") -> None:
     """Reject an episode in review; it is never published, and the note guides the next one."""
-    from studio.series import review
-
-    db, settings = _studio()
-    review(db, settings, episode, "reject", note)
-    console.print(f"episode {episode} rejected")
+    _verdict(episode, "reject", note)
 
 
 @friendly
