@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +37,7 @@ from agents.heuristics import lexicon
 from agents.heuristics.stems import CLAUSE, alternation, near
 from film import BadInput, Character, FilmPlan
 from film.series import Canon, LedgerEntry, SeriesBible
+from templates import template_path
 
 WEIGHTS: dict[str, float] = {"t": 0.4, "h": 0.35, "s": 0.25}
 """Weight of each feature group in `similarity`: the topic and the hook say what an episode is
@@ -50,29 +53,16 @@ STEM_ENDINGS: dict[str, tuple[tuple[str, str], ...]] = {
 """(ending, regex the rest must match) tried in order: inflections only. The lexicons' [inflections]
 endings are made for matching a stem's forms and cut too deep here ("market" -> "marke"), and the
 Indonesian -an, -kan, -lah make other words ("makanan", "sekolah"), so only the enclitic -nya goes."""
-# The word lists below belong in a data file; templates/lexicons/ cannot hold one that is not a
-# language (lexicon.check_folder refuses any *.toml not listed in common.toml), so they wait here.
-EXTRA_STOP: dict[str, tuple[str, ...]] = {
-    "en": ("be", "been", "by", "but", "or", "not", "so", "then", "there", "up", "out", "them", "as", "all"),
-    "id": ("nya", "pun", "lah", "sang", "si", "ada", "bisa", "lalu", "kemudian", "saat", "ketika", "ini"),
-}
+with template_path("series", "checks.toml").open("rb") as _handle:
+    _WORDS: dict[str, Any] = tomllib.load(_handle)  # templates/series/checks.toml
+EXTRA_STOP: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _WORDS["extra_stop"].items()}
 """Stop words the lexicons' [stopwords] and [function_words] leave out."""
-MENTIONS = (
-    "miss", "remember", "letter from", "photo of", "picture of", "memory of", "thinks of", "thinking of",
-    "dream", "news of", "message from", "rindu", "merindukan", "ingat", "teringat", "kenang",
-    "mengenang", "surat dari", "foto", "kabar", "pesan dari", "mimpi",
-)  # fmt: skip
-"""Words up to four words before a departed member's name in the same clause that make it a
-mention ("Sari misses Bima", "Sari rindu Bima"), not a return."""
-OWNS: dict[str, tuple[str, ...]] = {
-    "en": ("now owns", "owns"),
-    "id": ("sekarang punya", "sekarang memiliki", "punya", "memiliki"),
-}
-"""Verbs of an ownership fact, per language; the thing's head noun is last in English, first in Indonesian."""
-THING_ENDS: dict[str, tuple[str, ...]] = {"en": (), "id": ("itu", "ini", "tersebut")}
-"""Words that end a thing's name without naming it ("sepeda merah itu")."""
-OF: dict[str, tuple[str, ...]] = {"en": (), "id": ("milik", "punya")}
-"""Words between an Indonesian thing and its owner ("sepeda merah milik Bima")."""
+MENTIONS: tuple[str, ...] = tuple(_WORDS["mentions"]["words"])
+"""Words before a departed member's name that make it a mention, not a return."""
+OWNS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _WORDS["owns"].items()}
+"""Verbs of an ownership fact, per language."""
+THING_ENDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _WORDS["thing_ends"].items()}
+OF: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _WORDS["of"].items()}
 
 
 def _stop_words(language: str) -> frozenset[str]:
