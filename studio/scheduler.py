@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from film import BadInput
 from storage import open_database
@@ -64,7 +65,13 @@ class Scheduler:
         stop = stop or threading.Event()
         started = 0
         while not stop.is_set():
-            done = tick(self.db, self.settings, self.clock())
+            try:
+                done = tick(self.db, self.settings, self.clock())
+            except OperationalError as exc:  # the database went away for a moment: look again next tick
+                if say is not None:
+                    say(f"scheduler: the database did not answer ({type(exc.orig).__name__}); trying again")
+                stop.wait(self.settings.series_tick_s)
+                continue
             started += len(done.started)
             if say is not None:
                 for name, slot in done.claimed:
