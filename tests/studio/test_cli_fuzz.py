@@ -98,8 +98,8 @@ def _leaf_commands() -> dict[tuple[str, ...], Any]:
     return found
 
 
-SERVICES = {("serve",), ("worker",)}
-"""Commands that run until stopped (a server, a queue worker): with valid flags they never end,
+SERVICES = {("serve",), ("worker",), ("scheduler",)}
+"""Commands that run until stopped (a server, a queue worker, the series scheduler): with valid flags they never end,
 so they are not fuzzed here for ending; their flags are checked by typer's own ranges."""
 COMMANDS = {path: command for path, command in _leaf_commands().items() if path not in SERVICES}
 texts = st.sampled_from(ODD_TEXT) | st.text(
