@@ -113,6 +113,21 @@ def test_a_bad_bible_is_one_line_naming_its_field(studio: Studio, bible: str, st
     _bad(studio.client.post(f"{API}/series", json={"bible": bible}), 400, starts)
 
 
+def test_yaml_bombs_are_refused_before_they_go_off(studio: Studio) -> None:
+    """Nine levels of nine aliases: 400 bytes standing for 387 million strings."""
+    levels = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    bomb = levels + "name: bomb\ntitle: *i\n"
+    _bad(
+        studio.client.post(f"{API}/series", json={"bible": bomb}), 400, "bible='the value on line 1'", "alias"
+    )
+    shared = _bible().replace("cron: 30 6 * * *", "cron: &when 30 6 * * *\n  rrule: *when")
+    _bad(studio.client.post(f"{API}/series", json={"bible": shared}), 400, "bible=", "alias")
+    deep = "[" * 50_000 + "]" * 50_000
+    _bad(studio.client.post(f"{API}/series", json={"bible": deep}), 400, "bible=", "nested too deeply")
+
+
 def test_files_next_to_a_bible_need_the_cli(studio: Studio) -> None:
     _bad(
         studio.client.post(f"{API}/series", json={"bible": KABAR}),
