@@ -54,7 +54,11 @@ export async function openSeries(name) {
     if (name) await drawSeries(name);
     else await drawIndex();
   } catch {
-    // the error line says why (e.g. no such series)
+    // the error line says why (e.g. no such series); the way back stays
+    if (page.name === name) {
+      fill($("#series-page"), h("section", { class: "panel" }, h("h1", { id: "series-title" }, "Series"),
+        h("p", {}, h("a", { href: "#/series", "data-testid": "all-series" }, "← All series"))));
+    }
   }
 }
 

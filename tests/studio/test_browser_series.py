@@ -3,8 +3,9 @@ behind uvicorn. The journey: open Series from the studio's navigation, paste a b
 wrong time zone and read the API's one line, paste the shipped example and land on its page,
 see its calendar of the next 14 days, make an episode now, and once it waits for review (set
 through the storage functions, as a worker would), approve it with a note from the review queue
-and find the note in the ledger; then follow the episode to its run. At phone and desktop width,
-with nothing wider than the screen; a screenshot of each step lands in the test's tmp dir.
+and find the note in the ledger; then follow the episode to its run, and ask for a series that
+does not exist. At phone and desktop width, with nothing wider than the screen; a screenshot of
+each step lands in the test's tmp dir.
 """
 
 from __future__ import annotations
@@ -111,3 +112,9 @@ def test_the_series_page_journey(app: FastAPI, live_server: LiveServer, tmp_path
         expect(page.get_by_test_id("run-status")).to_be_visible()
         expect(page.locator("#series-page")).to_be_hidden()
         assert "#/runs/r-" in page.url
+
+        page.goto(f"{live_server.url}/#/series/no-such-show")
+        expect(page.get_by_test_id("error-line")).to_contain_text("name='no-such-show': no such series")
+        page.get_by_test_id("all-series").click()
+        expect(page.get_by_test_id("series-item")).to_have_count(1)
+        expect(page.get_by_test_id("error-line")).to_be_hidden()

@@ -67,6 +67,15 @@ def morning(studio: Studio) -> dict[str, Any]:
     return created
 
 
+@pytest.fixture(scope="module")
+def made_now(studio: Studio, morning: dict[str, Any]) -> dict[str, Any]:
+    """The series' first episode, queued with "make one now"."""
+    answer = studio.client.post(f"{API}/series/morning-brief/run")
+    assert answer.status_code == 202, answer.text
+    episode: dict[str, Any] = answer.json()
+    return episode
+
+
 def _review(studio: Studio, episode_id: int) -> None:
     """What a worker does once an episode is made and its series wants a person to look."""
     with session_scope(studio.db) as session:
@@ -166,10 +175,8 @@ def test_show_pause_and_resume(studio: Studio, morning: dict[str, Any]) -> None:
     _bad(studio.client.get(f"{API}/series/Not%20A%20Name"), 404, "name='Not A Name'")
 
 
-def test_make_one_now_queues_an_episode(studio: Studio, morning: dict[str, Any]) -> None:
-    answer = studio.client.post(f"{API}/series/morning-brief/run")
-    assert answer.status_code == 202, answer.text
-    episode = answer.json()
+def test_make_one_now_queues_an_episode(studio: Studio, made_now: dict[str, Any]) -> None:
+    episode = made_now
     assert episode["series"] == "morning-brief" and episode["number"] == 1 and episode["state"] == "making"
     run = studio.client.get(f"{API}/runs/{episode['run_id']}").json()
     assert run["status"] == "queued" and run["title"] == "Morning Brief"
@@ -181,7 +188,7 @@ def test_make_one_now_queues_an_episode(studio: Studio, morning: dict[str, Any])
     assert studio.client.get(f"{API}/series/morning-brief").json()["recent"][0]["id"] == episode["id"]
 
 
-def test_the_calendar_has_every_slot_of_the_coming_days(studio: Studio, morning: dict[str, Any]) -> None:
+def test_the_calendar_has_every_slot_of_the_coming_days(studio: Studio, made_now: dict[str, Any]) -> None:
     calendar = studio.client.get(f"{API}/series/morning-brief/calendar").json()
     assert calendar["series"] == "morning-brief" and calendar["timezone"] == "Europe/London"
     assert len(calendar["days"]) == 14 and calendar["truncated"] is False
@@ -201,14 +208,15 @@ def test_the_calendar_has_every_slot_of_the_coming_days(studio: Studio, morning:
             assert (local.hour, local.minute, local.weekday() < 5) == (7, 0, True)
             assert slot["state"] in ("upcoming", "due") and slot["episode"] is None
     extra = [s for s in slots if not s["scheduled"]]  # the episode made now, in today's column
-    assert [(s["state"], s["episode"]["number"]) for s in extra] == [("making", 1)]
+    now = studio.client.get(f"{API}/series/morning-brief/episodes").json()[0]
+    assert [(s["episode"]["id"], s["state"]) for s in extra] == [(made_now["id"], now["state"])]
     assert len(studio.client.get(f"{API}/series/morning-brief/calendar?days=3").json()["days"]) == 3
     for days in (0, 63, "x"):
         assert studio.client.get(f"{API}/series/morning-brief/calendar?days={days}").status_code == 422
 
 
-def test_review_approve_and_reject(studio: Studio, morning: dict[str, Any]) -> None:
-    first = studio.client.get(f"{API}/series/morning-brief/episodes").json()[0]
+def test_review_approve_and_reject(studio: Studio, made_now: dict[str, Any]) -> None:
+    first = made_now
     _bad(studio.client.post(f"{API}/episodes/{first['id']}/approve", json={"note": "too soon"}), 409,
          "", "is making", "only an episode in review")  # fmt: skip
     created = studio.client.post(f"{API}/series", json={"bible": _bible()})
