@@ -38,7 +38,7 @@ schedule:
   cron: 0 7 * * 1-5
   timezone: Europe/London
 review: required`;
-const page = { name: null };
+const page = { name: null, zones: {} };
 
 // ---- showing and leaving the page ------------------------------------------------------------
 
@@ -82,6 +82,7 @@ async function redraw() {
 async function drawIndex() {
   const [all, queue] = await Promise.all([request(seriesPaths.all()), request(seriesPaths.review())]);
   if (page.name) return;
+  for (const s of all) page.zones[s.name] = s.schedule.timezone;
   fill($("#series-page"),
     h("section", { class: "panel" },
       h("h1", { id: "series-title" }, "Series"),
@@ -143,6 +144,7 @@ async function drawSeries(name) {
     request(seriesPaths.review()),
   ]);
   if (page.name !== name) return; // another page was opened meanwhile
+  page.zones[name] = series.schedule.timezone;
   const mine = queue.filter((e) => e.series === name);
   fill($("#series-page"),
     head(series),
@@ -231,7 +233,7 @@ function episodeItem(e) {
   return h("li", { class: "episode", "data-testid": "episode", "data-episode-id": e.id },
     h("div", { class: "episode-head" },
       h("strong", {}, e.number ? `#${e.number}` : `id ${e.id}`),
-      h("span", { class: "muted small" }, when(e.slot)),
+      h("span", { class: "muted small" }, onClock(e.slot, e.series)),
       h("span", { class: `badge ep-${e.state}`, "data-testid": "episode-state" }, e.state),
       e.run_id ? h("a", { href: `#/runs/${q(e.run_id)}`, class: "small", "data-testid": "episode-run" }, "run →")
         : null),
@@ -254,7 +256,7 @@ function reviewItem(e) {
   const verdict = (kind) => (event) => act(event, seriesPaths[kind](e.id), { note: $(`#${note}`).value });
   return h("article", { class: "review-item", "data-testid": "review-item", "data-episode-id": e.id },
     h("h3", {}, h("a", { href: `#/series/${q(e.series)}` }, e.series), ` · ${e.number ? `#${e.number}` : `id ${e.id}`}`),
-    h("p", { class: "muted small" }, when(e.slot), e.topic ? ` · ${e.topic}` : ""),
+    h("p", { class: "muted small" }, onClock(e.slot, e.series), e.topic ? ` · ${e.topic}` : ""),
     e.reason ? h("p", { class: "small" }, `Flagged: ${e.reason}`) : null,
     e.run_id ? h("p", { class: "small" }, h("a", { href: `#/runs/${q(e.run_id)}` }, "Watch the episode's run →"))
       : null,
@@ -288,12 +290,22 @@ function entryItem(entry) {
     items.join("; ")) : null);
   return h("li", { class: "ledger-entry", "data-testid": "ledger-entry" },
     h("h3", {}, `#${entry.number}${entry.title ? ` · ${entry.title}` : ""}`,
-      h("span", { class: "muted small" }, ` ${when(entry.slot)}`)),
+      h("span", { class: "muted small" }, ` ${onClock(entry.slot, page.name)}`)),
     entry.recap ? h("p", { class: "small" }, entry.recap) : null,
     line("Threads", entry.open_threads), line("Facts", entry.changed_facts), line("Notes", entry.notes));
 }
 
 // ---- times on the series' clock ----------------------------------------------------------------
+
+/** An instant on the clock of the series `name` airs by (the browser's, if it does not know it). */
+function onClock(iso, name) {
+  const zone = page.zones[name];
+  try {
+    return new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: "medium", timeStyle: "short" });
+  } catch {
+    return when(iso); // a zone this browser does not know
+  }
+}
 
 /** "2026-12-08T07:00:00+07:00" -> "2026-12-08 07:00": the wall time where the series airs. */
 function localText(iso) {
