@@ -115,7 +115,8 @@ function createForm() {
     h("textarea", { id: "series-bible", name: "bible", rows: 14, spellcheck: false, "data-testid": "bible-input",
       "aria-describedby": "series-bible-help", placeholder: EXAMPLE }),
     h("p", { id: "series-bible-help", class: "muted small" }, "Topics as a list of items. A bible that names "
-      + "files (a CSV, a folder, reference pictures) is created with `storyreel series create FILE`."),
+      + "files (a CSV, a folder, reference pictures) is created with ", h("code", {}, "storyreel series create FILE"),
+      " instead."),
     h("button", { type: "submit", class: "primary", "data-testid": "create-series" }, "Create series"));
 }
 
