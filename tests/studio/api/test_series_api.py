@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from storage import get_series, list_jobs, session_scope, set_episode
+from storage import get_series, list_audit, list_jobs, session_scope, set_episode
 from templates import template_path
 from tests.studio.api.conftest import Studio
 
@@ -159,6 +159,8 @@ def test_the_gate_clears_the_world_at_the_door(studio: Studio) -> None:
     bible = _bible("speech-days", world="Barack Obama gives a speech on the steps of the Capitol")
     _bad(studio.client.post(f"{API}/series", json={"bible": bible}), 403, "", "refused", "Obama")
     _bad(studio.client.get(f"{API}/series/speech-days"), 404, "name='speech-days'", "no such series")
+    with session_scope(studio.db) as session:
+        assert [row.entry for row in list_audit(session=session, outcome="refused")] == ["api:POST /series"]
 
 
 def test_show_pause_and_resume(studio: Studio, morning: dict[str, Any]) -> None:
