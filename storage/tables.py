@@ -176,7 +176,7 @@ class ShotRecord(SQLModel, table=True):
 
 # --- the job queue and what it reports -------------------------------------------------------
 
-JobKind = Literal["make", "approve", "revise", "shoot", "ads"]
+JobKind = Literal["make", "approve", "revise", "shoot", "ads", "episode"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
