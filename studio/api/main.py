@@ -19,7 +19,7 @@ from storage import open_database
 from studio.api import auth
 from studio.api.deps import status_for
 from studio.api.production import API_PREFIX
-from studio.api.routes import ads, events, exports, files, projects, runs, shots, uploads
+from studio.api.routes import ads, events, exports, files, projects, runs, series, shots, uploads
 from studio.api.web import mount_web
 from studio.settings import Settings, load_settings
 
@@ -32,6 +32,7 @@ GUARDED_ROUTERS: tuple[APIRouter, ...] = (
     files.router,
     uploads.router,
     ads.router,
+    series.router,
 )
 """Resource routers; each is mounted under API_PREFIX behind the token check."""
 

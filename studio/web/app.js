@@ -8,6 +8,7 @@ import { castNames, loadLog, logFromServer, renderLog, saveLog, setCast, wireCom
 import { $, SETTLED, fill, h, runLabel } from "./dom.js";
 import { diffLines, renderCast, renderPlayer, renderVersions, showDiff } from "./film.js";
 import { follow, following, stop } from "./live.js";
+import { leaveSeries, openSeries } from "./series.js";
 import { closeSidebar, loadSidebar, setSidebarStatus, wireSidebar } from "./sidebar.js";
 
 const state = { run: null, plan: null, shots: [], versions: [], filmVersion: null, log: [], job: null };
@@ -155,12 +156,19 @@ function newFilm() {
 function route() {
   closeSidebar();
   const ads = location.hash.match(/^#\/ads(?:\/([^/]+))?$/);
+  const series = location.hash.match(/^#\/series(?:\/([^/]+))?$/);
+  if (!series) leaveSeries();
   if (ads) {
     stop();
     openAds(ads[1] ? decodeURIComponent(ads[1]) : null);
     return;
   }
   leaveAds();
+  if (series) {
+    stop();
+    openSeries(series[1] ? decodeURIComponent(series[1]) : null);
+    return;
+  }
   const match = location.hash.match(/^#\/runs\/([^/]+)$/);
   if (match) openRun(decodeURIComponent(match[1]));
   else newFilm();

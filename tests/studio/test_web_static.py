@@ -35,8 +35,12 @@ CONTRACT_ROUTES = (
     "/runs/{id}/film", "/runs/{id}/exports/{name}", "/runs/{id}/files/{path:path}", "/runs/{id}/events",
     "/ads", "/ads/templates", "/ads/platforms", "/ads/{ad_id}", "/ads/{ad_id}/sheet.png",
     "/ads/{ad_id}/variants.zip",
+    "/series", "/series/{name}", "/series/{name}/pause", "/series/{name}/resume", "/series/{name}/run",
+    "/series/{name}/episodes", "/series/{name}/calendar", "/series/{name}/ledger",
+    "/episodes/review", "/episodes/{episode_id}/approve", "/episodes/{episode_id}/reject",
 )  # fmt: skip
-"""Every /api/v1 route of the contract (contract14.md, and issue 16's ads), in FastAPI's path syntax."""
+"""Every /api/v1 route of the contract (contract14.md, issue 16's ads and issue 17's series), in
+FastAPI's path syntax."""
 
 EXPORT_NAMES = {"film.mp4", "film.srt", "film.vtt", "film.otio", "sheet.png", "plan.json"}
 
