@@ -163,10 +163,11 @@ def load_bible(path: Path) -> SeriesBible:
 def parse_bible(text: str, folder: Path | None, where: str = "bible") -> SeriesBible:
     """The bible in `text` (YAML or JSON). `folder` is where its files lie; None for a bible sent
     as text, which may then name no file. `where` names the source in error messages."""
+    _no_aliases(text, where)
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise BadInput(where, text, f"is not YAML ({err})") from None
+    except yaml.YAMLError as err:  # YAML explains itself over several lines: one line here
+        raise BadInput(where, text, f"is not YAML ({' '.join(str(err).split())})") from None
     if not isinstance(data, dict):
         raise BadInput(where, data, "must be a mapping of the bible's fields (name, title, cast...)")
     data = _with_pictures(data, folder)
@@ -178,6 +179,30 @@ def parse_bible(text: str, folder: Path | None, where: str = "bible") -> SeriesB
         return bible
     items = _read_topics(bible.topics, folder)
     return bible.model_copy(update={"topics": Topics(items=items, column=bible.topics.column)})
+
+
+def _no_aliases(text: str, where: str) -> None:
+    """Refuse YAML aliases (`*name`): a few hundred bytes of them stand for a billion values,
+    which checking or quoting the bible would then walk one by one. And thousands of nested
+    brackets, which would exhaust the parser's stack."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return  # parse_bible says what is wrong with it
+    except RecursionError:  # the parser recurses once per level of brackets
+        raise BadInput(where, text, "is nested too deeply to be a series bible") from None
+    seen: set[int] = set()
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            at = f"the value on line {node.start_mark.line + 1}"
+            raise BadInput(where, at, "is repeated by a YAML alias (*name); write each value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo += [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
 
 
 def _first_error(err: ValidationError, data: dict[str, Any], where: str) -> BadInput:

@@ -71,8 +71,8 @@ def list_series(*, session: Session) -> list[Series]:
 
 
 def set_paused(*, session: Session, name: str, paused: bool) -> Series:
-    """Pause or resume a series: a paused one still claims its slots (nothing is lost) but
-    `start_next` starts none of them until it is resumed."""
+    """Pause or resume a series: the scheduler claims no slot of a paused one, and `start_next`
+    starts none of its episodes, until it is resumed (missed slots then follow its misfire policy)."""
     series = get_series(session=session, name=name)
     series.paused, series.updated_at = paused, utc_now()
     session.add(series)

@@ -99,8 +99,8 @@ def _leaf_commands() -> dict[tuple[str, ...], Any]:
 
 
 SERVICES = {("serve",), ("worker",), ("scheduler",)}
-"""Commands that run until stopped (a server, a queue worker, the series scheduler): with valid flags they never end,
-so they are not fuzzed here for ending; their flags are checked by typer's own ranges."""
+"""Commands that run until stopped (a server, a queue worker, the series scheduler): with valid
+flags they never end, so they are not fuzzed here for ending; typer's own ranges check their flags."""
 COMMANDS = {path: command for path, command in _leaf_commands().items() if path not in SERVICES}
 texts = st.sampled_from(ODD_TEXT) | st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30

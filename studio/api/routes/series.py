@@ -146,45 +146,16 @@ def create(body: SeriesCreateRequest, settings: SettingsDep, database: DatabaseD
 def _parse(text: str) -> SeriesBible:
     from agents.series import parse_bible
 
-    _no_aliases(text)
     try:
         bible = parse_bible(text, None, where="bible")
     except BadInput as err:
         if FILE_FIELDS.fullmatch(err.field):
             raise BadInput(err.field, err.value, FILES_WHY) from None
-        if "\n" in err.why:  # YAML's parser explains itself over several lines
-            raise BadInput(err.field, err.value, " ".join(err.why.split())) from None
         raise
     for i, member in enumerate(bible.cast):  # a picture given as {path, sha256} is a file too
         if member.reference_image is not None:
             raise BadInput(f"cast.{i}.reference_image", member.reference_image.path, FILES_WHY)
     return bible
-
-
-def _no_aliases(text: str) -> None:
-    """Refuse YAML aliases (`*name`): a few hundred bytes of them stand for a billion values,
-    which checking or quoting the bible would then walk one by one. And thousands of nested
-    brackets, which would exhaust the parser's stack."""
-    import yaml
-
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return  # parse_bible says what is wrong with it
-    except RecursionError:  # the parser recurses once per level of brackets
-        raise BadInput("bible", text, "is nested too deeply to be a series bible") from None
-    seen: set[int] = set()
-    todo = [root] if root is not None else []
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            where = f"the value on line {node.start_mark.line + 1}"
-            raise BadInput("bible", where, "is repeated by a YAML alias (*name); write each value out")
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            todo += [part for pair in node.value for part in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            todo += node.value
 
 
 @router.get("/series")
