@@ -393,4 +393,4 @@ def _finish(batch: AdBatch, order: AdOrder) -> None:
         for v in batch.variants if v.path
     ]  # fmt: skip
     if cells:
-        variants_sheet(cells, batch.sheet)
+        variants_sheet(cells, batch.sheet, AD_FPS)

@@ -143,17 +143,27 @@ def _windowed(pool: ThreadPoolExecutor, job: Callable[[int], T], count: int, ahe
         yield pending.popleft().result()
 
 
-def variants_sheet(cells: Sequence[tuple[str, Path, int, int, int]], dest: Path, columns: int = 6) -> Path:
+def variants_sheet(
+    cells: Sequence[tuple[str, Path, int, int, int]], dest: Path, fps: float, columns: int = 6
+) -> Path:
     """One frame of each ad variant in a grid, labelled: (label, film, frame, width, height) per
-    cell, each frame fitted into a square cell so 9:16, 4:5, 1:1 and 16:9 cuts sit side by side."""
+    cell, each frame fitted into a square cell so 9:16, 4:5, 1:1 and 16:9 cuts sit side by side.
+    The films are our own encodes at `fps`, so each decode seeks; they run side by side."""
     cell, band = 200, 20
     cols = max(1, min(columns, len(cells)))
     rows = math.ceil(len(cells) / cols)
     sheet = Image.new("RGB", (cols * (cell + _GAP) + _GAP, rows * (cell + band + _GAP) + _GAP), (18, 18, 22))
     label_face = font(11, bold=True)
-    for k, (label, film, frame, width, height) in enumerate(cells):
-        picture = Image.fromarray(decode(film, frame, 1, width, height)[0])
+
+    def picture_of(k: int) -> Image.Image:
+        _, film, frame, width, height = cells[k]
+        picture = Image.fromarray(decode(film, frame, 1, width, height, fps)[0])
         picture.thumbnail((cell, cell), Image.Resampling.BICUBIC)
+        return picture
+
+    with ThreadPoolExecutor(max_workers=cores()) as pool:
+        pictures = list(pool.map(picture_of, range(len(cells))))
+    for k, ((label, *_), picture) in enumerate(zip(cells, pictures, strict=True)):
         x = _GAP + (k % cols) * (cell + _GAP)
         y = _GAP + (k // cols) * (cell + band + _GAP)
         sheet.paste(picture, (x + (cell - picture.width) // 2, y + (cell - picture.height) // 2))
