@@ -22,7 +22,9 @@ app = typer.Typer(
     add_completion=False,
 )
 NameArg = Annotated[str, typer.Argument(help="The series' name, from `storyreel series list`.")]
-EpisodeArg = Annotated[int, typer.Argument(help="The episode's id, from `storyreel episodes NAME`.")]
+EpisodeArg = Annotated[
+    int, typer.Argument(help="The episode's id, from `storyreel episodes NAME`.", min=1, max=2**62)
+]
 NoteOpt = Annotated[str, typer.Option("--note", help="Why; it goes into the continuity ledger.")]
 
 
