@@ -132,6 +132,10 @@ def watermark_mark(path: Path) -> Mark:
 def verify(path: Path) -> Provenance:
     """All three marks of the video at `path`."""
     path = Path(path)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as err:  # a name too long for the file system, a loop of links...
+        raise BadInput("file", str(path)[:200], f"cannot be read ({err.strerror})") from None
+    if not found:
         raise BadInput("file", str(path), "no such file")
     return Provenance(path, label_mark(path), c2pa_mark(path), watermark_mark(path))

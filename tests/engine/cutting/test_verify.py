@@ -85,3 +85,8 @@ def test_not_a_video_is_bad_input(tmp_path: Path) -> None:
         verify(junk)
     with pytest.raises(BadInput, match="no such file"):
         verify(tmp_path / "absent.mp4")
+
+
+def test_a_name_too_long_for_the_file_system_is_one_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot be read"):
+        verify(tmp_path / ("x" * 5000))
