@@ -79,6 +79,18 @@ def _rendering_job(db: Engine, worker: str) -> str | None:
     return None
 
 
+def _frozen_mid_render(proc: subprocess.Popen[str], db: Engine) -> str | None:
+    """Stop `proc` (SIGSTOP) while it renders: the job it stands in cannot finish between the
+    look and the kill, however fast the machine. Resumed if the look came a moment late."""
+    if _rendering_job(db, "w0") is None:
+        return None
+    proc.send_signal(signal.SIGSTOP)
+    run_id = _rendering_job(db, "w0")
+    if run_id is None:
+        proc.send_signal(signal.SIGCONT)
+    return run_id
+
+
 def test_three_workers_twelve_jobs_one_killed(
     studio_env: dict[str, str], database_url: str, tmp_path: Path
 ) -> None:
@@ -87,10 +99,11 @@ def test_three_workers_twelve_jobs_one_killed(
     runs = _queue(
         db, tmp_path / "out", [b for b in BRIEFS for _ in (1, 2)]
     )  # pairs want the same takes at once
-    procs = [_worker(env, f"w{i}", tmp_path) for i in range(3)]
+    procs = [_worker(env, "w0", tmp_path)]  # alone, so its first job renders fresh takes
     try:
-        killed_run = until("w0 mid-render", lambda: _rendering_job(db, "w0"), procs)
-        procs[0].send_signal(signal.SIGKILL)
+        killed_run = until("w0 frozen mid-render", lambda: _frozen_mid_render(procs[0], db), procs)
+        procs += [_worker(env, f"w{i}", tmp_path) for i in (1, 2)]
+        procs[0].send_signal(signal.SIGKILL)  # frozen, it may hold a lock: killed before a wait
         procs[0].wait()
 
         def all_done() -> bool:
