@@ -242,7 +242,13 @@ def _values(
         "weekday": ledger_words(bible.language).weekdays[day.weekday()],
         "title": bible.title,
         "world": bible.world,
-        "cast": [m.model_dump(include={"id", "name", "description", "appearance", "voice"}) for m in present],
+        "cast": [
+            {
+                **m.model_dump(include={"id", "name", "description", "appearance"}),
+                "voice": m.voice.description if m.voice else "",
+            }
+            for m in present
+        ],
         "canon": {
             "recaps": list(canon.recaps),
             "open_threads": list(canon.open_threads),

@@ -24,6 +24,7 @@ from film.plan import (
     frame_size,
 )
 from film.render import Conditioning, RenderSpec, Take
+from film.sound import FoleyCue, Material, Voice
 from film.studio import Assembler, ProgressFn, Renderer, TakeLibrary
 from film.timeline import Clip, SubtitleCue, Timeline, TitleCard
 
@@ -43,7 +44,9 @@ __all__ = [
     "Direction",
     "Easing",
     "FilmPlan",
+    "FoleyCue",
     "Gravity",
+    "Material",
     "MediaRef",
     "Medium",
     "MotionAction",
@@ -67,6 +70,7 @@ __all__ = [
     "TimeOfDay",
     "Timeline",
     "TitleCard",
+    "Voice",
     "Weather",
     "frame_size",
     "stable_hash",

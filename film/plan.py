@@ -15,6 +15,7 @@ from film.camera import Camera
 from film.hashing import stable_hash
 from film.media import MediaRef
 from film.physics import Physics, Weather
+from film.sound import Voice
 
 Aspect = Literal["16:9", "9:16", "1:1", "4:5"]
 ASPECTS: dict[str, tuple[int, int]] = {
@@ -59,6 +60,7 @@ class Character(BaseModel):
     defaults: tuple[CharacterField, ...] = Field(
         default=(), description="fields filled with neutral defaults, not taken from the brief"
     )
+    voice: Voice | None = Field(default=None, description="how they speak; none: picked from their id")
 
 
 class Performance(BaseModel):

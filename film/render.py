@@ -84,6 +84,8 @@ class RenderSpec(BaseModel):
             if cond[key]:
                 cond[key] = cond[key]["sha256"]
         cond["reference_images"] = [ref["sha256"] for ref in cond["reference_images"]]
+        for character in data["characters"]:
+            character.pop("voice", None)  # how they sound never changes a pixel
         shot = data["shot"]
         for key, unset in SHOT_UNSET.items():  # absent when unset: older takes stay valid
             if shot.get(key, unset) == unset:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from film.plan import ASPECTS, MAX_DURATION_S, MIN_DURATION_S, Aspect, Character
 from film.schedule import Schedule
+from film.sound import Voice
 
 ReviewMode = Literal["required", "auto"]
 EpisodeState = Literal[
@@ -38,11 +39,19 @@ class CastMember(Character):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    voice: str = Field(default="", max_length=200, description="how they sound, e.g. 'warm, quick alto'")
+    voice: Voice | None = Field(
+        default=None, description="engine, voice id, rate, pitch; a string: a description"
+    )
+
+    @field_validator("voice", mode="before")
+    @classmethod
+    def _described(cls, value: object) -> object:
+        """`voice: warm, quick alto` in a bible is a description; the engine picks the voice."""
+        return {"description": value} if isinstance(value, str) else value
 
     def character(self) -> Character:
-        """The plan's Character for this member, verbatim."""
-        return Character.model_validate(self.model_dump(exclude={"voice"}))
+        """The plan's Character for this member, verbatim, voice included."""
+        return Character.model_validate(self.model_dump())
 
 
 class Segment(BaseModel):
