@@ -27,6 +27,7 @@ from film import (
 from film.disclosure import AI_LABEL, dramatised_label
 from film.plan import DialogueLine
 from film.timeline import KEYFRAME_INTERVAL, Overlay, TransitionKind
+from film.timing import LINE_GAP_S, speech_s
 
 MIN_CUE_S = 1.0
 TRANSITION_S = 0.5
@@ -201,6 +202,24 @@ def subtitle_cues(shot: Shot, start_s: float, end_s: float) -> list[SubtitleCue]
             )
         )
     return cues
+
+
+def long_lines(plan: FilmPlan) -> list[str]:
+    """A warning for each shot whose lines take longer to say than the shot lasts: the voice is
+    never cut off, so it would run on over the next shot; better lengthened or trimmed now."""
+    rates = {key.casefold(): c.voice.rate for c in plan.characters if c.voice for key in (c.id, c.name)}
+    warnings = []
+    for shot in plan.shots:
+        lines = shot.dialogue
+        need = sum(speech_s(ln.text, rates.get((ln.speaker or "").casefold(), 1.0)) for ln in lines)
+        need += LINE_GAP_S * max(0, len(lines) - 1)
+        have = shot.frames / plan.fps
+        if lines and need > have:
+            warnings.append(
+                f"shot {shot.id}: its lines take about {need:.1f}s to say and the shot lasts {have:.1f}s; "
+                "the voice will run on over the next shot (lengthen the shot or shorten the lines)"
+            )
+    return warnings
 
 
 def _short(text: str, limit: int) -> str:

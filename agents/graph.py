@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from agents.context import Event, StudioContext
 from agents.continuity import PAINTERLESS, chains, continue_from, control_spec, driven_by, retake_chains
 from agents.critic import retake_seed
-from agents.editor import dramatisation
+from agents.editor import dramatisation, long_lines
 from agents.planner import PlanRequest
 from agents.state import InputState, ShotTask, SpecTask, StudioState
 from film import BadInput, FilmPlan, Renderer, RenderSpec, Take, Timeline
@@ -75,7 +75,10 @@ def gather(state: StudioState, runtime: Runtime[StudioContext]) -> dict[str, Any
     """Join point after recaptioning: clear the plan (every shoot passes here, so a revision, a
     plan file and a resumed run are checked as a new brief is), then announce the render stage."""
     ctx = runtime.context
-    cleared = ctx.clearance(FilmPlan.model_validate(state["plan"])) if ctx.clearance else None
+    film_plan = FilmPlan.model_validate(state["plan"])
+    for warning in long_lines(film_plan):
+        ctx.ledger.warn(warning)
+    cleared = ctx.clearance(film_plan) if ctx.clearance else None
     ctx.report(Event("render", done=0, total=len(state["plan"]["shots"]), message="rendering"))
     return {"dramatised": list(cleared.dramatised)} if cleared is not None else {}
 

@@ -107,8 +107,10 @@ class RunLedger:
             self.completion_tokens += completion_tokens
 
     def warn(self, message: str) -> None:
+        """Note a warning once (a resumed run passes the same checks again)."""
         with self._lock:
-            self.warnings.append(message)
+            if message not in self.warnings:
+                self.warnings.append(message)
 
     def snapshot(self) -> dict[str, Any]:
         """Plain JSON for the graph state / the runs table."""

@@ -62,3 +62,19 @@ def coverage(frames: int, maximum: int) -> list[int]:
     parts = max(1, math.ceil(frames / maximum))
     base, extra = divmod(frames, parts)
     return [base + (1 if k < extra else 0) for k in range(parts)]
+
+
+SPEECH_WPS = 2.75
+"""Words a second at a voice's normal pace (espeak-ng's default 165 words a minute)."""
+SPEECH_CPS_UNSPACED = 6.0
+"""Characters a second for scripts written without spaces between words (Chinese, Japanese)."""
+LINE_GAP_S = 0.15
+"""Silence between two lines spoken one after the other."""
+
+
+def speech_s(text: str, rate: float = 1.0) -> float:
+    """About how long a line takes to say at `rate` (1 = the voice's normal pace): enough to
+    warn of a line longer than its shot before anything is rendered or spoken."""
+    unspaced = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    words = len(text.split()) if not unspaced else 0
+    return (words / SPEECH_WPS + unspaced / SPEECH_CPS_UNSPACED) / max(rate, 0.1)

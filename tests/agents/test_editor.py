@@ -105,3 +105,24 @@ def test_the_end_title_says_a_film_dramatises_historical_figures() -> None:
     assert "dramatisation" in ends[0].subtitle
     others = [o for o in timeline.overlays if o.kind != "end"]
     assert [o for o in marked.overlays if o.kind != "end"] == others
+
+
+def test_a_line_too_long_for_its_shot_is_flagged_and_a_slow_voice_counts() -> None:
+    from agents.editor import long_lines
+    from film import DialogueLine, Voice
+
+    plan = _plan((Scene(id="a", location="a pier"),), ["a", "a"], seconds=2.0)
+    words = "We have to leave before the tide turns or we will never make the crossing tonight."
+
+    def said(maria: str, jonas: str, cast: tuple[Character, ...] = plan.characters) -> list[str]:
+        first, second = (
+            s.model_copy(update={"dialogue": (DialogueLine(speaker=who, text=text),)})
+            for s, who, text in zip(plan.shots, ("Maria", "Jonas"), (maria, jonas), strict=True)
+        )
+        return long_lines(plan.model_copy(update={"shots": (first, second), "characters": cast}))  # fmt: skip
+
+    warned = said("Cast off.", words)
+    assert len(warned) == 1 and warned[0].startswith("shot sh1: its lines take about") and "2.0s" in warned[0]
+    assert said("Cast off now, all.", "Go.") == []
+    slow = (Character(id="maria", name="Maria", voice=Voice(rate=0.5)), plan.characters[1])
+    assert [w.split(":")[0] for w in said("Cast off now, all.", "Go.", slow)] == ["shot sh0"]
