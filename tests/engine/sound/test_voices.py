@@ -117,6 +117,16 @@ def test_speech_is_48k_float32_from_its_onset_to_its_last_sound(tmp_path: Path) 
     assert rate == SAMPLE_RATE and stored.dtype == np.float32 and np.array_equal(stored, samples)
 
 
+def test_trimming_keeps_the_sound_to_the_millisecond(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rate = 22050
+    tone = 0.5 * np.sin(2 * np.pi * 220 * np.arange(rate // 10) / rate)  # 0.1 s
+    padded = np.concatenate([np.zeros(rate // 3), tone, np.zeros(rate // 2)]).astype(np.float32)
+    monkeypatch.setattr("engine.sound.voices.synthesise", lambda *args: (padded, float(rate)))
+    speech = speak(Line("Ah.", "en", voice_for(MAYA, "en")), ESPEAK, tmp_path)
+    assert 0.1 <= speech.seconds <= 0.102  # within a millisecond at each end
+    assert speech.samples[0] == 0.0 and 0 < abs(float(speech.samples[48])) < 0.5  # a 5 ms fade-in
+
+
 def test_slower_voices_take_longer(tmp_path: Path) -> None:
     base = voice_for(OTTO, "en")
     text = "The storm is gone, and the boats are coming home."
@@ -250,7 +260,7 @@ def test_openai_engine_speaks_through_the_server_after_a_429(
     assert (request["model"], request["voice"], request["input"]) == ("kokoro", "af_heart", "Hello.")
     assert request["response_format"] == "wav" and request["speed"] == pytest.approx(1.1)
     assert speech.samples.dtype == np.float32
-    assert speech.seconds == pytest.approx(0.5 / 1.1, abs=0.003)  # the padding trimmed, 24k -> 48k
+    assert speech.seconds == pytest.approx(0.5 / 1.1, abs=0.002)  # the padding trimmed, 24k -> 48k
     assert speak(Line("Hello.", "en", voice, "maya"), options, tmp_path, log).cached
     assert len(script.requests) == 2 and len(_log_lines(log)) == 1
     # the model and the server are part of the key, not the api key
@@ -267,7 +277,7 @@ def test_openai_pitch_shifts_without_changing_the_pace(server: tuple[str, _Scrip
     up = speak(Line("Hi.", "en", Voice(engine="openai", pitch=12.0)), options, tmp_path)
     assert script.requests[-1]["speed"] == pytest.approx(0.5)  # spoken slower, then played faster
     assert script.requests[-1]["voice"] == "alloy"
-    assert up.seconds == pytest.approx(0.5, abs=0.003)
+    assert up.seconds == pytest.approx(0.5, abs=0.002)
     spectrum = np.abs(np.fft.rfft(up.samples))
     assert np.argmax(spectrum) * SAMPLE_RATE / len(up.samples) == pytest.approx(440, rel=0.02)
 
