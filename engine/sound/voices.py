@@ -116,12 +116,10 @@ def _pick(character_id: str, salt: str, count: int) -> int:
 def _picked_id(engine: str, character: Character | None, language: str) -> str:
     data = _data("voices.toml")
     if engine == "openai":
-        names = data["openai"]["voices"]
-        return (
-            str(data["openai"]["narrator"])
-            if character is None
-            else str(names[_pick(character.id, "openai", len(names))])
-        )
+        served = data["openai"]
+        if character is None:
+            return str(served["narrator"])
+        return str(served["voices"][_pick(character.id, "openai", len(served["voices"]))])
     if engine == "piper":
         return _lookup(data["piper"], language) or ""
     if character is None:
