@@ -168,17 +168,20 @@ class ImpactLog:
     An impact is a contact that starts at >= HEARD_MS along its normal: its time (the start of
     the substep it begins in: pymunk moves a body before it accelerates it, so a contact found at
     the end of a substep happened, in continuous time, within half a substep of its start), that
-    speed, the impulse the solver gave it, and its two bodies. A shatter or splash is heard once,
-    at its break; each fragment adds its first impact only."""
+    speed, the impulse the solver gave it that substep, and its two bodies. A shatter or splash is
+    heard once, at its break; each fragment adds its first impact only.
+
+    Only a contact's start calls back into Python (and, when it is loud enough, one read after
+    that step's solve): resting contacts cost nothing."""
 
     def __init__(self, sim: Simulation) -> None:
         self.sim = sim
         self.cues: list[FoleyCue] = []
         """The impacts heard so far, in the order they happened."""
-        self._touching: dict[tuple[pymunk.Shape, pymunk.Shape], float] = {}
+        self._begun: list[tuple[pymunk.Shape, pymunk.Shape, float]] = []  # this step's, with speeds
         self._struck: dict[str, FoleyCue] = {}  # a breaking body's contact, until it breaks
         self._heard: set[pymunk.Body] = set()  # fragments whose one impact is taken
-        sim.space.on_collision(begin=self._touch, post_solve=self._hear)
+        sim.space.on_collision(begin=self._begin)
         sim.on_break = self._break
 
     def _side(self, shape: pymunk.Shape) -> _Side:
@@ -205,27 +208,34 @@ class ImpactLog:
             impulse=impulse,
         )
 
-    def _touch(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
-        """A contact begins: keep its relative speed along the normal, before the solver acts."""
+    def _begin(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
+        """A contact begins: its relative speed along the normal, before the solver acts; the
+        impulse is read once the step has solved it."""
         a, b = arbiter.shapes
         points = arbiter.contact_point_set.points
         if a.body is None or b.body is None or not points:
             return
         at = points[0].point_a
-        moving = b.body.velocity_at_world_point(at) - a.body.velocity_at_world_point(at)
-        self._touching[(a, b)] = abs(moving.dot(arbiter.normal))
+        speed = abs(
+            (b.body.velocity_at_world_point(at) - a.body.velocity_at_world_point(at)).dot(arbiter.normal)
+        )
+        if speed >= HEARD_MS or self._side(a).breaks or self._side(b).breaks:
+            self._begun.append((a, b, speed))
+            space.add_post_step_callback(self._solved, self)  # once a step, whatever the key's count
 
-    def _hear(self, arbiter: pymunk.Arbiter, space: pymunk.Space, data: object) -> None:
-        """The first solve of a contact: an impact, if it began hard enough and is one to hear."""
-        a, b = arbiter.shapes
-        speed = self._touching.pop((a, b), None)
-        if speed is None or not arbiter.is_first_contact:
-            return
+    def _solved(self, space: pymunk.Space, key: object) -> None:
+        """After the step: every contact that began in it, with the impulse it took."""
+        t = self.sim.time_s  # still this step's start: the simulation counts the step after it
+        for a, b, speed in self._begun:
+            self._hear(t, a, b, speed, _impulse(a, b))
+        self._begun.clear()
+
+    def _hear(self, t: float, a: pymunk.Shape, b: pymunk.Shape, speed: float, impulse: float) -> None:
+        """One contact's start: a cue, unless it is one not to hear (see the class)."""
         sides = [(self._side(a), a.body), (self._side(b), b.body)]
         if sides[0][0].actor is None:
             sides.reverse()  # the ground or a ramp is always the other
         (body, _), (other, _) = sides
-        t, impulse = self.sim.time_s, arbiter.total_impulse.length  # time_s: still this step's start
         for hitter, hit in ((body, other), (other, body)):
             if hitter.breaks:  # heard at the break itself (see _break)
                 self._struck.setdefault(hitter.name, self._cue(t, hitter, hit.name, speed, impulse))
@@ -251,6 +261,20 @@ class ImpactLog:
             speed = abs(b.velocity.y) if other == "ground" else b.velocity.length
             cue = self._cue(self.sim.time_s, _Side(actor.name, actor), other, speed, b.mass * speed)
         self.cues.append(cue)
+
+
+def _impulse(a: pymunk.Shape, b: pymunk.Shape) -> float:
+    """N·s the solver gave the contact of `a` and `b` in the step just done (0 if it is gone)."""
+    body = a.body if a.body is not None and a.body.body_type != pymunk.Body.STATIC else b.body
+    found: list[float] = []
+
+    def read(arbiter: pymunk.Arbiter) -> None:
+        if arbiter.shapes in ((a, b), (b, a)):
+            found.append(arbiter.total_impulse.length)
+
+    if body is not None:
+        body.each_arbiter(read)
+    return found[0] if found else 0.0
 
 
 def impacts(physics: Physics, seed: int, fps: int, frames: int) -> list[FoleyCue]:

@@ -245,3 +245,11 @@ def test_foley_cues_stop_at_the_end_of_the_shot() -> None:
     cues = foley_cues(shot, 7, FPS, 12)
     assert [c.t_s for c in cues] == pytest.approx([0.125, 0.375])
     assert foley_cues(shot, 7, FPS, 36)[-1].kind == "impact"
+
+
+def test_foley_long_names_fit_a_cue_and_twins_stay_apart() -> None:
+    name = "very long " * 8
+    twins = tuple(MotionEvent(object=name, action=MotionAction.fall, height_m=h) for h in (0.5, 1.0))
+    cues = impacts(Physics(events=twins), 3, FPS, 24)
+    assert len(cues) == 2 and all(len(c.body) <= 80 for c in cues)
+    assert cues[0].body != cues[1].body and cues[1].body.endswith("#1")
