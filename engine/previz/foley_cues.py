@@ -22,7 +22,7 @@ from typing import Any, cast, get_args
 import pymunk
 
 from engine.previz.figures import ACTIONS, _classify
-from engine.previz.physics import Actor, Simulation
+from engine.previz.physics import LANDED_M, Actor, Simulation
 from engine.previz.weather import WEATHER_EXTENT_M
 from film import BadInput, FoleyCue, Material, MotionAction, Physics, Shot
 from film.sound import Pace
@@ -31,9 +31,6 @@ from templates import template_path
 MATERIALS_FILE = ("sound", "materials.toml")
 HEARD_MS = 0.3
 """m/s: a contact that starts slower than this along its normal makes no sound worth a cue."""
-
-GROUND_SLACK_M = 0.004
-"""How close above the ground the simulation already counts a body as landed (physics.py)."""
 
 FIGURE_PHASE_S = 0.37
 """The gait offset of the i-th figure on stage, i·0.37 s (figures.py `Cast`: `0.37 * i`), so two
@@ -255,7 +252,7 @@ class ImpactLog:
         cue = self._struck.pop(actor.name, None)
         if cue is None:
             b = actor.body
-            on_ground = b.position.y - actor.shape.radius <= GROUND_SLACK_M
+            on_ground = b.position.y - actor.shape.radius <= LANDED_M
             hits = [] if on_ground else self.sim.space.shape_query(actor.shape)
             other = self._side(hits[0].shape).name if hits and hits[0].shape is not None else "ground"
             speed = abs(b.velocity.y) if other == "ground" else b.velocity.length

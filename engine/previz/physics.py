@@ -34,6 +34,8 @@ BODY_RADIUS_M = 0.15
 FRAGMENT_RADIUS_M = 0.045
 FRAGMENTS = 8
 DROPLETS = 36
+LANDED_M = 0.004
+"""A body whose bottom is this close above the ground (and not rising fast) has landed."""
 SPACING_M = 1.3
 """Events stand side by side, this far apart, centred on the stage."""
 
@@ -267,7 +269,7 @@ class Simulation:
             if not actor.started or actor.gone:
                 continue
             b, r = actor.body, actor.shape.radius
-            on_ground = b.position.y - r <= 0.004 and b.velocity.y <= 0.5
+            on_ground = b.position.y - r <= LANDED_M and b.velocity.y <= 0.5
             if on_ground:
                 self.landed_s.setdefault(actor.name, self._t)
             breaks = actor.event.action in (MotionAction.shatter, MotionAction.splash)

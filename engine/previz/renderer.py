@@ -18,7 +18,7 @@ is done only where an engine reads it. The boxes file is
          "props": {"lantern": [x0, y0, x1, y1], ...},  # the shot's props and lights, by Prop.id
          "set": {"lighthouse": [x0, y0, x1, y1], ...}}, # the scene's set pieces, by Prop.id
         ...],
-     "foley": [{"kind": "impact", "t_s": 0.6417, "body": "cup", "other": "ground",
+     "foley": [{"kind": "impact", "t_s": 0.6375, "body": "cup", "other": "ground",
                 "material": "glass", "speed_ms": 6.25, "impulse": 6.3, "pace": null},
                {"kind": "footstep", "t_s": 0.25, "body": "mara", "pace": "walk", ...},
                ...]}
