@@ -7,7 +7,9 @@ stage. The renderer projects those positions through the camera; the physics tes
 them directly, so fidelity is checked in world units and not in pixels.
 
 Stepping uses a fixed dt (`substeps` per frame) and seeded randomness only, so the same inputs
-give the same trajectories on every run — the determinism the take cache relies on.
+give the same trajectories on every run — the determinism the take cache relies on. Whatever
+listens to a run (the foley's `ImpactLog`, through collision callbacks and `on_break`) only
+reads, so it changes no trajectory.
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ from film import Gravity, Medium, MotionAction, MotionEvent, Physics, Weather
 VelocityFunc = Callable[[pymunk.Body, tuple[float, float], float, float], None]
 """pymunk's per-body velocity integrator hook: (body, gravity, damping, dt)."""
 
+BreakHook = Callable[["Actor"], None]
+"""Told of a shatter or splash as it happens, before the body leaves the space (the foley hears
+the break itself as the impact)."""
+
 BODY_RADIUS_M = 0.15
 FRAGMENT_RADIUS_M = 0.045
 FRAGMENTS = 8
 DROPLETS = 36
+LANDED_M = 0.004
+"""A body whose bottom is this close above the ground (and not rising fast) has landed."""
 SPACING_M = 1.3
 """Events stand side by side, this far apart, centred on the stage."""
 
@@ -81,7 +89,7 @@ class SimFrame:
 
 
 @dataclass
-class _Actor:
+class Actor:
     """Bookkeeping for one motion event while it is simulated."""
 
     event: MotionEvent
@@ -135,6 +143,7 @@ class Simulation:
         ground = pymunk.Segment(self.space.static_body, (-1000.0, 0.0), (1000.0, 0.0), 0.0)
         ground.elasticity, ground.friction = 1.0, 0.9
         self.space.add(ground)
+        self.ground = ground
         self.ramps: list[tuple[tuple[float, float], tuple[float, float]]] = []
         """Static slopes (top, foot) in metres, for the renderer to draw under rolling bodies."""
         self.actors = [self._actor(k, ev) for k, ev in enumerate(physics.events)]
@@ -142,10 +151,11 @@ class Simulation:
         self._t = 0.0
         self._drops = np.zeros((0, 5))  # x, y, vx, vy, alive
         self._weather = self._weather_particles(particles)
+        self.on_break: BreakHook | None = None
 
     # ----- setup -------------------------------------------------------------------------
 
-    def _actor(self, k: int, ev: MotionEvent) -> _Actor:
+    def _actor(self, k: int, ev: MotionEvent) -> Actor:
         n = len(self.physics.events)
         x = (k - (n - 1) / 2) * SPACING_M
         r = BODY_RADIUS_M
@@ -178,7 +188,7 @@ class Simulation:
             velocity = (ev.speed_ms, 0.0)
         body.position = (x, y)
         body.velocity_func = self._velocity_func(ev)
-        return _Actor(ev, name, body, shape, (x, y), velocity)
+        return Actor(ev, name, body, shape, (x, y), velocity)
 
     def _velocity_func(self, ev: MotionEvent) -> VelocityFunc:
         """Gravity, buoyancy, drag and wind for one body, applied by pymunk every substep."""
@@ -222,6 +232,11 @@ class Simulation:
 
     # ----- stepping ----------------------------------------------------------------------
 
+    @property
+    def time_s(self) -> float:
+        """Shot time the world has been stepped to (during a step: its start)."""
+        return self._t
+
     def particles_at(self, t: float) -> np.ndarray:
         """Weather particles at t seconds: closed form (start + velocity·t, wrapped in the extent)
         so wind pushes them steadily; snow and dust also sway."""
@@ -254,18 +269,20 @@ class Simulation:
             if not actor.started or actor.gone:
                 continue
             b, r = actor.body, actor.shape.radius
-            on_ground = b.position.y - r <= 0.004 and b.velocity.y <= 0.5
+            on_ground = b.position.y - r <= LANDED_M and b.velocity.y <= 0.5
             if on_ground:
                 self.landed_s.setdefault(actor.name, self._t)
             breaks = actor.event.action in (MotionAction.shatter, MotionAction.splash)
             if not breaks or not (on_ground or self.space.shape_query(actor.shape)):
                 continue
+            if self.on_break is not None:
+                self.on_break(actor)
             if actor.event.action is MotionAction.shatter:
                 self._shatter(actor)
             else:
                 self._splash(actor)
 
-    def _shatter(self, actor: _Actor) -> None:
+    def _shatter(self, actor: Actor) -> None:
         b = actor.body
         self.space.remove(b, actor.shape)
         actor.gone = True
@@ -283,7 +300,7 @@ class Simulation:
             self.space.add(frag, shape)
             actor.fragments.append(frag)
 
-    def _splash(self, actor: _Actor) -> None:
+    def _splash(self, actor: Actor) -> None:
         b = actor.body
         self.space.remove(b, actor.shape)
         actor.gone = True

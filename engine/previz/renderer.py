@@ -17,13 +17,23 @@ is done only where an engine reads it. The boxes file is
          "boxes": {"mara": [x0, y0, x1, y1], ...},     # characters, by Character.id
          "props": {"lantern": [x0, y0, x1, y1], ...},  # the shot's props and lights, by Prop.id
          "set": {"lighthouse": [x0, y0, x1, y1], ...}}, # the scene's set pieces, by Prop.id
-        ...]}
+        ...],
+     "foley": [{"kind": "impact", "t_s": 0.6375, "body": "cup", "other": "ground",
+                "material": "glass", "speed_ms": 6.25, "impulse": 6.3, "pace": null},
+               {"kind": "footstep", "t_s": 0.25, "body": "mara", "pace": "walk", ...},
+               ...]}
 
 in whole pixels of the frame, clipped to it (0 <= x0 < x1 <= width, 0 <= y0 < y1 <= height);
 a thing wholly out of frame is left out of that frame. A prop is boxed where it is drawn: its
 silhouette, a small square around its host's lamp for a light mounted on a set piece (the
 lighthouse's lamp), and the whole visible wedge for a lit `beam`. Readers that know only
 "boxes" (cutting/reframe.py follows the characters) keep working.
+
+"foley" lists what the picture makes heard (film.FoleyCue, by `t_s` seconds into the shot): every
+impact the painter's own simulation heard (time, relative normal speed, impulse, the two bodies,
+the material) and every footfall of a walking or running figure, equal to
+`foley_cues(spec.shot, spec.seed, spec.fps, spec.frames)`; `foley_cues.read_foley` reads it back
+(None for a take made before takes carried their foley).
 """
 
 from __future__ import annotations
@@ -39,6 +49,7 @@ from PIL import Image
 from engine.feed import FrameFeed
 from engine.marking import marker_for
 from engine.media import FrameWriter
+from engine.previz.foley_cues import ImpactLog, foley_cues
 from engine.previz.shot import ShotPainter
 from film import BadInput, ProgressFn, RenderSpec, Take
 from film.files import atomic_path, write_atomic
@@ -99,6 +110,7 @@ class PrevizRenderer:
         dest = Path(dest)
         w, h, total = spec.width, spec.height, spec.frames
         painter = ShotPainter(spec, control=self.control_pass, depth=self.depth)
+        heard = ImpactLog(painter.sim) if self.control_pass else None  # before its first step
         frames_boxes: list[dict[str, object]] = []
         sidecars = self.sidecars(dest)
         middle: np.ndarray | None = None
@@ -125,7 +137,16 @@ class PrevizRenderer:
                     if progress is not None and ((i + 1) % PROGRESS_EVERY == 0 or i + 1 == total):
                         progress(i + 1, total)
             if self.control_pass:
-                boxes = {"fps": spec.fps, "width": w, "height": h, "frames": frames_boxes}
+                assert heard is not None
+                own = heard.cues if heard.sim is painter.sim else None  # else it replayed: run anew
+                foley = foley_cues(spec.shot, spec.seed, spec.fps, total, heard=own)
+                boxes = {
+                    "fps": spec.fps,
+                    "width": w,
+                    "height": h,
+                    "frames": frames_boxes,
+                    "foley": [cue.model_dump(mode="json") for cue in foley],
+                }
                 write_atomic(sidecars["boxes"], json.dumps(boxes, separators=(",", ":")))
                 assert middle is not None
                 with atomic_path(sidecars["still"]) as tmp:

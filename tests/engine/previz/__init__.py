@@ -1,0 +1,1 @@
+"""Tests of the previz engine's parts that have a folder of their own."""
