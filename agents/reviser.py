@@ -5,6 +5,7 @@ their takes are reused; a look change touches exactly the shots its character is
 Clauses are separated by ';' or new lines:
   shot 3: close-up, low angle, dolly in   make it 45 seconds        Mara wears a red coat
   remove shot 5                           add a shot after 2: ...   aspect 9:16 / style noir
+  shot 3 line: Hold the rope.             shot 3 line 2: ...
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from collections.abc import Callable
 
 from agents.heuristics.cast import dressed_colour
 from agents.heuristics.physics_words import physics_of, timed
-from film import ASPECTS, LENS_MM, BadInput, Camera, FilmPlan, Performance, Shot
+from film import ASPECTS, LENS_MM, BadInput, Camera, DialogueLine, FilmPlan, Performance, Shot
 from film.camera import Angle, Direction, Movement, ShotSize
 from film.plan import MAX_DURATION_S, MIN_DURATION_S
 from film.timing import split_frames
 
 HELP = (
-    'try "shot 3: close-up, dolly in", "make it 45 seconds", "Mara wears a red coat", '
-    '"remove shot 5", "add a shot after 2: Theo waves", "aspect 9:16", "style noir"'
+    'try "shot 3: close-up, dolly in", "shot 3 line: Hold the rope.", "make it 45 seconds", '
+    '"Mara wears a red coat", "remove shot 5", "add a shot after 2: Theo waves", "aspect 9:16", "style noir"'
 )
 NEW_SHOT_S = 3.0
 
@@ -57,6 +58,7 @@ def _apply(plan: FilmPlan, clause: str) -> FilmPlan:
     rules: tuple[tuple[str, Callable[[FilmPlan, re.Match[str]], FilmPlan]], ...] = (
         (r"^(?:remove|delete|drop|cut)\s+shot\s+(\d+)$", _remove),
         (r"^add\s+(?:a\s+)?shot\s+after\s+(?:shot\s+)?(\d+)\s*:\s*(.+)$", _add),
+        (r"^shot\s+(\d+)\s+line(?:\s+(\d+))?\s*:\s*(.+)$", _line),
         (r"^shot\s+(\d+)\s*:\s*(.+)$", _camera),
         (r"^(?:make\s+it|duration|length)\s*:?\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?$", _retime),
         (r"^(?:aspect(?:\s+ratio)?)\s*:?\s*(\S+)$", _aspect),
@@ -90,6 +92,26 @@ def _camera(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:
     camera = camera_from_words(shot.camera, match.group(2))
     shots = list(plan.shots)
     shots[index] = shot.model_copy(update={"camera": camera})
+    return _rebuild(plan, shots=tuple(shots))
+
+
+def _line(plan: FilmPlan, match: re.Match[str]) -> FilmPlan:
+    """`shot 3 line: Hold the rope.` (or `line 2:`) says another line; a shot without lines gets
+    one, spoken by its first character. Only the voice changes: the words are never in a take."""
+    index = _position(plan, match.group(1))
+    shot = plan.shots[index]
+    k = int(match.group(2) or 1) - 1
+    text = match.group(3).strip().strip('"“”').strip()
+    lines = list(shot.dialogue)
+    if not text or not 0 <= k <= len(lines) or (k == len(lines) and lines):
+        raise BadInput("revision", match.group(0), f"shot {index + 1} has {len(lines)} lines; {HELP}")
+    if k == len(lines):
+        who = plan.cast_of(shot)[0].name if shot.performances else None
+        lines.append(DialogueLine(speaker=who, text=text))
+    else:
+        lines[k] = lines[k].model_copy(update={"text": text[:500]})
+    shots = list(plan.shots)
+    shots[index] = shot.model_copy(update={"dialogue": tuple(lines)})
     return _rebuild(plan, shots=tuple(shots))
 
 

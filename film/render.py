@@ -77,7 +77,8 @@ class RenderSpec(BaseModel):
 
     def spec_hash(self) -> str:
         """Content hash of everything that changes pixels; conditioning files count by their
-        sha256, not by where they happen to lie."""
+        sha256, not by where they happen to lie. What a line says is heard, not seen (prompts name
+        who speaks, never the words), so a changed line re-speaks it and renders nothing."""
         data = self.model_dump(mode="json")
         cond = data["conditioning"]
         for key in ("first_frame", "last_frame", "control_video"):
@@ -87,6 +88,7 @@ class RenderSpec(BaseModel):
         for character in data["characters"]:
             character.pop("voice", None)  # how they sound never changes a pixel
         shot = data["shot"]
+        shot["dialogue"] = [{"speaker": line["speaker"]} for line in shot["dialogue"]]  # heard, not seen
         for key, unset in SHOT_UNSET.items():  # absent when unset: older takes stay valid
             if shot.get(key, unset) == unset:
                 shot.pop(key, None)

@@ -89,3 +89,21 @@ def test_bad_revisions_name_the_field(plan: FilmPlan, text: str, field: str) -> 
     with pytest.raises(BadInput) as caught:
         revise(plan, text)
     assert caught.value.field == field
+
+
+def test_a_line_is_rewritten_or_given_and_its_shot_keeps_its_spec_hash() -> None:
+    from agents import recaption
+    from agents.reviser import revise
+
+    plan = plan_brief('"Hold the rope," Mara says. Theo climbs the ladder.', duration_s=8)
+    spoken = next(i for i, s in enumerate(plan.shots) if s.dialogue)
+    silent = next(i for i, s in enumerate(plan.shots) if not s.dialogue and s.performances)
+    new = revise(plan, f"shot {spoken + 1} line: Let go of the rope!")
+    assert new.shots[spoken].dialogue[0].text == "Let go of the rope!"
+    assert new.shots[spoken].dialogue[0].speaker == plan.shots[spoken].dialogue[0].speaker
+    before, after = (recaption(p, p.shots[spoken], engine="previz") for p in (plan, new))
+    assert before.spec_hash() == after.spec_hash()  # the words are heard, never drawn: nothing re-renders
+    given = revise(plan, f'shot {silent + 1} line: "Up here."')
+    assert given.shots[silent].dialogue[0].text == "Up here."
+    with pytest.raises(BadInput, match="revision="):
+        revise(plan, f"shot {spoken + 1} line 3: too far")
