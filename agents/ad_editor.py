@@ -168,8 +168,10 @@ def cut_ad(
 
 def _clip(shot_id: str, frames: int, take: Take, size: tuple[int, int]) -> Clip:
     recut = (take.width, take.height) != size
-    boxes = take.extras.get("boxes", "") if recut else ""
-    return Clip(shot_id=shot_id, take_path=take.path, out_frame=frames, reframe=recut, boxes=boxes)
+    boxes, sound = take.extras.get("boxes", ""), take.extras.get("sound", "")
+    return Clip(
+        shot_id=shot_id, take_path=take.path, out_frame=frames, reframe=recut, boxes=boxes, sound=sound
+    )
 
 
 def _plate(colour: str, colours: Colours) -> str:

@@ -228,9 +228,11 @@ def _short(text: str, limit: int) -> str:
 
 def _still(take: Take) -> dict[str, Any]:
     """The engine's drawn still of the take (the previz keeps its middle frame), so the contact
-    sheet reuses it instead of decoding the take again."""
+    sheet reuses it instead of decoding the take again; and the side files the mix hears: the
+    previz boxes (its foley cues) and any sound the engine made."""
     still = take.extras.get("still")
-    return {"still": still, "still_frame": take.frames // 2} if still else {}
+    drawn: dict[str, Any] = {"still": still, "still_frame": take.frames // 2} if still else {}
+    return {**drawn, **{kind: take.extras[kind] for kind in ("boxes", "sound") if take.extras.get(kind)}}
 
 
 def dramatisation(timeline: Timeline, names: list[str]) -> Timeline:

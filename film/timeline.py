@@ -58,7 +58,11 @@ class Clip(BaseModel):
         description="the take is another frame (an ad's master): each frame is cut to the film's "
         "size following `boxes`, and marked afresh, so no re-framed copy of the take is written",
     )
-    boxes: str = Field(default="", description="the take's character boxes (previz), for `reframe`")
+    boxes: str = Field(
+        default="",
+        description="the take's boxes file (previz): characters for `reframe`, foley cues for the mix",
+    )
+    sound: str = Field(default="", description="the sound an engine made with the take (a WAV), for the mix")
 
     @model_validator(mode="after")
     def _transition(self) -> Clip:
