@@ -25,6 +25,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from tests.studio.renders import take_renders
+
 Kind = Literal["run-row", "planned", "rendered", "recorded", "assembling"]
 STOP_AT = "STORYREEL_STOP_AT"
 """`<kind>:<n>`: stop at the n-th event of that kind in this process (n is 1 for the others)."""
@@ -103,7 +105,7 @@ class RunWatch:
         self.render_log = render_log
 
     def progress(self) -> Progress:
-        rendered = len(self.render_log.read_text().splitlines()) if self.render_log.exists() else 0
+        rendered = len(take_renders(self.render_log))
         try:
             with self.db.connect() as connection:
                 runs = connection.execute(text("SELECT id FROM run ORDER BY created_at")).scalars().all()

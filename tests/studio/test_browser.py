@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from engine import probe
 from tests.studio.browsing import WAIT_MS, browser_page
+from tests.studio.renders import take_renders
 from tests.studio.serving import serving
 
 BRIEF = "Mara rows a small boat to the lighthouse at dawn. Theo waves from the pier. Mara smiles."
@@ -29,8 +30,7 @@ def studio(studio_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
 
 
 def _renders(tmp_path: Path) -> list[str]:
-    log = tmp_path / "renders.log"
-    return [line.split()[1] for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return [line.split()[1] for line in take_renders(tmp_path / "renders.log")]
 
 
 def _shot(page: Page, step: int, name: str, tmp_path: Path) -> None:

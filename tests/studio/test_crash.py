@@ -24,6 +24,7 @@ from tests.studio.killpoints import (
     next_due,
     start_cli,
 )
+from tests.studio.renders import take_renders
 
 TWELVE_BEATS = " ".join(
     f"Beat {n}: Mara walks along the harbour at dusk and looks at boat number {n}." for n in range(1, 13)
@@ -104,7 +105,7 @@ def test_crash_and_resume(database_url: str, studio_env: dict[str, str], tmp_pat
 
     _nothing_partial(home, out)
     assert len(_check_film(out).shots) == 12
-    finished = [line.split()[0] for line in (tmp_path / "renders.log").read_text().splitlines()]
+    finished = [line.split()[0] for line in take_renders(tmp_path / "renders.log")]
     assert len(finished) == len(set(finished)), "a finished take was rendered again"
     assert len(set(finished)) <= 12
     shown = _cli(["show", run_id], env, tmp_path)

@@ -32,6 +32,7 @@ from storage import (
 )
 from studio.settings import load_settings
 from studio.worker import Worker
+from tests.studio.renders import take_renders
 from tests.studio.waiting import DEADLINE_S, until
 
 BRIEFS = [f"Beat {n}: Mara rows a small boat past buoy number {n} at dawn." for n in range(6)]
@@ -131,8 +132,7 @@ def test_three_workers_twelve_jobs_one_killed(
             assert run.status == "done" and run.film_path and Path(run.film_path).is_file()
             finished = [e for e in events_after(session=session, run_id=run_id) if e.kind == "film"]
             assert len(finished) == 1, run_id  # made exactly once
-    rendered = (tmp_path / "renders.log").read_text(encoding="utf-8").split("\n")
-    hashes = [line.split()[0] for line in rendered if line]
+    hashes = [line.split()[0] for line in take_renders(tmp_path / "renders.log")]
     assert hashes and len(hashes) == len(set(hashes))  # no take rendered twice
     db.dispose()
 
@@ -195,5 +195,5 @@ def test_two_makes_of_one_brief_render_each_take_once(
         out, err = make.communicate(timeout=DEADLINE_S)
         assert make.returncode == 0, err
         assert Path(out.strip().splitlines()[-1]).is_file()
-    hashes = [line.split()[0] for line in (tmp_path / "renders.log").read_text(encoding="utf-8").splitlines()]
+    hashes = [line.split()[0] for line in take_renders(tmp_path / "renders.log")]
     assert hashes and len(hashes) == len(set(hashes))

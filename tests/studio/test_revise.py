@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine import probe
 from film import FilmPlan
+from tests.studio.renders import take_renders
 
 BRIEF = (
     "Mara, a keeper in a yellow raincoat, climbs the stairs at dusk. Theo rows through the waves. "
@@ -23,7 +24,7 @@ def _cli(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProc
 
 
 def _renders(log: Path) -> list[str]:
-    return log.read_text().splitlines() if log.exists() else []
+    return take_renders(log)
 
 
 def test_revise_renders_only_changed_shots(studio_env: dict[str, str], tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from film.files import write_atomic
 from storage import episodes, get_series, ledger, list_jobs, list_plan_versions, open_database, session_scope
+from tests.studio.renders import take_renders
 from tests.studio.waiting import until
 
 DAYS = 30
@@ -204,6 +205,6 @@ def test_four_schedulers_two_workers_thirty_days_with_kills(
             assert len(list_plan_versions(session=session, run_id=run_id)) == 1  # planned once
     published = list((tmp_path / "out" / "published" / "drill").glob("*/*/*/*/film.mp4"))
     assert len(published) == DAYS
-    hashes = [line.split()[0] for line in (tmp_path / "renders.log").read_text().splitlines() if line]
+    hashes = [line.split()[0] for line in take_renders(tmp_path / "renders.log")]
     assert len(hashes) == len(set(hashes))  # no take rendered twice
     db.dispose()
