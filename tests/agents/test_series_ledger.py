@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
 from agents import plan_brief
-from agents.series import episode_brief, load_bible
+from agents.series import episode_brief, load_bible, parse_bible
 from agents.series_ledger import ledger_entry, recast
-from film import Character, DialogueLine, FilmPlan, Performance, Scene, Shot
+from film import BadInput, Character, DialogueLine, FilmPlan, Performance, Scene, Shot, Voice
 from film.series import Canon, LedgerEntry, SeriesBible, fold
 from templates import template_path
 
@@ -223,3 +224,20 @@ def test_injected_canon_reaches_the_plan_text(duration_s: float) -> None:
     assert [c.name for c in plan.characters] == ["Maya", "Theo"]
     entry = ledger_entry(plan, number=5, slot=SLOT, bible=bible)
     assert entry.open_threads == () and entry.changed_facts == ()
+
+
+def test_a_cast_members_voice_reaches_every_episodes_plan() -> None:
+    """`voice:` in the bible is engine, voice id, rate and pitch (or a description alone), and the
+    recast plan's characters carry it, so the member sounds the same in every episode."""
+    data = yaml.safe_load(template_path("series", "morning-brief.yaml").read_text(encoding="utf-8"))
+    data["cast"][0]["voice"] = {"engine": "espeak", "voice_id": "en+f3", "rate": 1.1, "pitch": 2}
+    bible = parse_bible(yaml.safe_dump(data), template_path("series"))
+    maya = bible.cast[0]
+    assert maya.voice == Voice(voice_id="en+f3", rate=1.1, pitch=2)
+    assert bible.cast[1].voice == Voice(description="easy baritone, laughs often")
+    for number in (1, 2):
+        plan = plan_episode(bible, number, Canon())
+        assert plan.character(maya.id).voice == maya.voice
+    data["cast"][0]["voice"]["rate"] = 9
+    with pytest.raises(BadInput, match=r"cast\.0\.voice\.rate"):
+        parse_bible(yaml.safe_dump(data), template_path("series"))
