@@ -20,7 +20,7 @@ RAIN = Physics(weather=Weather.rain)
 
 
 def scene(location: str = "exterior", heading: str = "", **kw: object) -> Scene:
-    return Scene(id="s1", location=location, heading=heading, **kw)  # type: ignore[arg-type]
+    return Scene(id="s1", location=location, heading=heading, **kw)
 
 
 @pytest.mark.parametrize(
