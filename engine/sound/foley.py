@@ -123,13 +123,12 @@ def _click(rng: np.random.Generator, n: int, decay_s: float = 0.0006) -> np.ndar
     return tick
 
 
-def _modes(
-    t: np.ndarray, rng: np.random.Generator, freqs: np.ndarray, decays: np.ndarray, amps: np.ndarray
-) -> np.ndarray:
-    """Struck modes: damped sinusoids, all set going at once."""
+def _modes(t: np.ndarray, freqs: np.ndarray, decays: np.ndarray, amps: np.ndarray) -> np.ndarray:
+    """Struck modes: damped sinusoids set going at once, from rest (a strike gives velocity, not
+    displacement), so the contact's click alone makes the first sample."""
     out = np.zeros_like(t)
     for f, d, a in zip(freqs, decays, amps, strict=True):
-        out += a * np.exp(-t / d) * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
+        out += a * np.exp(-t / d) * np.sin(2 * np.pi * f * t)
     return out
 
 
@@ -164,7 +163,7 @@ def _glass(rng: np.random.Generator, strength: float) -> np.ndarray:
     """Bright inharmonic partials (2-8 kHz); a shattering hit adds a noisy crash and tinkles."""
     t = _time(0.9)
     k = int(rng.integers(10, 15))
-    out = _modes(t, rng, np.exp(rng.uniform(np.log(2000), np.log(8000), k)), rng.uniform(0.04, 0.3, k),
+    out = _modes(t, np.exp(rng.uniform(np.log(2000), np.log(8000), k)), rng.uniform(0.04, 0.3, k),
                  rng.uniform(0.3, 1.0, k))  # fmt: skip
     out += 0.8 * _click(rng, len(t), 0.0004)
     if strength >= 1.5:
@@ -187,7 +186,7 @@ def _wood(rng: np.random.Generator, strength: float) -> np.ndarray:
     """A knock: a few short, damped modes between 200 and 900 Hz over a woody tick."""
     t = _time(0.3)
     k = int(rng.integers(3, 6))
-    out = _modes(t, rng, np.exp(rng.uniform(np.log(200), np.log(900), k)), rng.uniform(0.015, 0.06, k),
+    out = _modes(t, np.exp(rng.uniform(np.log(200), np.log(900), k)), rng.uniform(0.015, 0.06, k),
                  rng.uniform(0.5, 1.0, k))  # fmt: skip
     out += _band(_noise(rng, len(t)), 300, 2500) * np.exp(-t / 0.004) * 1.5
     out += 0.6 * _click(rng, len(t))
@@ -225,7 +224,7 @@ def _metal(rng: np.random.Generator, strength: float) -> np.ndarray:
     decays = rng.uniform(0.6, 1.2) * np.sqrt(f0 / freqs)
     amps = rng.uniform(0.4, 1.0, len(freqs)) / np.sqrt(freqs / f0)
     t = _time(min(4.0, 5 * float(decays.max())))
-    out = _modes(t, rng, freqs, decays, amps) + 0.7 * _click(rng, len(t), 0.0003)
+    out = _modes(t, freqs, decays, amps) + 0.7 * _click(rng, len(t), 0.0003)
     return _tail(out, 0.2)
 
 

@@ -1,13 +1,13 @@
 """Where sounds start in a track: the benchmark and the tests compare each simulated impact's time
 with the onset found in the foley stem, so the finder must place every impact at its first sample.
 
-An impact is a sharp rise of energy over what was already sounding. The track is pre-emphasised
-(a first difference: a contact's click is broadband, a ringing decay is tonal and mostly low) and a
-high band (above 9 kHz, where only clicks live) is watched beside it; each is cut into 1-ms hops,
-and a hop is an onset where its energy jumps well above the loudest of the few hops before it (so a
-quiet knock under a long metal ring still shows, while the ring's own wobble does not). The onset
-is then placed at the first sample of that rise.
-"""
+An impact is a sharp rise of energy over what was already sounding, seen in one of three views of
+the track: what a linear prediction from the last 20 ms could not foretell (a ringing decay is
+foretold almost perfectly, a new contact not at all), its low end (a thump under a bright pane) and
+its top above 9 kHz (a click under a low ring). Each view is cut into 1-ms hops; a hop is an onset
+where its energy jumps well above the loudest of the 8 hops before it, so a slow swell (a splash's
+wash, a shard's tinkle) or a ring's own wobble is none. The onset is then placed at the first
+sample of that rise."""
 
 from __future__ import annotations
 
@@ -47,8 +47,11 @@ def detect_onsets(samples: np.ndarray, rate: int = SAMPLE_RATE, min_gap_s: float
     gap = max(1, round(min_gap_s * rate))
     found: list[float] = []
     last = -gap
-    for h in np.flatnonzero(rises.max(axis=0) > 0):
-        start = _first_sample(bands[int(np.argmax(rises[:, h]))], int(h), hop)
+    for h in map(int, np.flatnonzero(rises.max(axis=0) > 0)):
+        # Placed by the prediction residual where it saw the rise too (its first sample is the
+        # contact's), else by the view that saw it.
+        view = 0 if rises[0, h] > 0 or rises[0, min(h + 1, hops - 1)] > 0 else int(np.argmax(rises[:, h]))
+        start = _first_sample(bands[view], h, hop)
         if start - last >= gap:
             found.append(start / rate)
             last = start
