@@ -24,8 +24,9 @@ from film import BadInput, Physics, RenderFailure, Scene, Weather
 from templates import template_path
 
 KINDS = ("rain", "wind", "surf", "city", "room", "insects", "air")
+THUNDER_STREAMS = 1000  # seed words of thunder claps: past every layer's index
 OUTDOOR_KINDS = ("rain", "wind", "surf", "city")  # heard through the walls from inside
-MAX_SECONDS = 4 * 3600.0
+MAX_SECONDS = 900.0  # one bed is a shot or a scene; a 15-min bed already holds ~6 GB of working noise
 DRIFT_GRID = 48  # samples between the points of a slow curve, joined by straight lines
 TABLE = template_path("sound", "ambience.toml")
 # BS.1770's K-weighting at 48 kHz: a high shelf (the head) and a high-pass (RLB).
@@ -77,7 +78,9 @@ def ambience_kinds(scene: Scene, physics: Physics) -> list[str]:
 
 
 def ambience_bed(scene: Scene, physics: Physics, seconds: float, seed: int) -> np.ndarray:
-    """The shot's bed: stereo (n, 2) float32 at 48 kHz, n = round(seconds·48000)."""
+    """The shot's bed: stereo (n, 2) float32 at 48 kHz, n = round(seconds·48000), each layer of
+    `ambience_kinds` at its loudness from the table (a typical outdoor bed near -30 LUFS, a room
+    near -45), the channels' noise independent. Same inputs and seed, same samples."""
     if not math.isfinite(seconds) or seconds < 0 or seconds > MAX_SECONDS:
         raise BadInput("seconds", seconds, f"must be between 0 and {MAX_SECONDS:.0f}")
     n = round(seconds * SAMPLE_RATE)
@@ -88,23 +91,27 @@ def ambience_bed(scene: Scene, physics: Physics, seconds: float, seed: int) -> n
     inside = _interior(scene, bed)
     weather = _weather(scene, physics, inside)
     storm = weather in bed.storm_weathers
-    speed = _wind_speed(physics, weather, bed)
     for kind in ambience_kinds(scene, physics):
         noise = _Noise(int(seed) & 0xFFFF_FFFF_FFFF_FFFF, KINDS.index(kind), n)
-        level = bed.levels[kind]
-        if kind == "rain" and storm:
-            level = bed.levels["storm_rain"]
-        if kind == "wind":
-            level += 20 * math.log10(min(speed, bed.wind["cap_ms"]) / bed.wind["reference_ms"])
-        if kind == "insects" and scene.time_of_day.value == "dusk":
-            level = bed.levels["insects_dusk"]
+        level = _level(kind, bed, scene, physics, weather)
         if inside and kind in OUTDOOR_KINDS:
             level += bed.levels["interior_outdoor_gain_db"]
-        layer = _at_loudness(LAYERS[kind](noise, storm), level)
+        out += _at_loudness(LAYERS[kind](noise, storm), level)
         if kind == "rain" and storm:
-            layer += _thunder(noise, bed.levels["thunder"] + (level - bed.levels["storm_rain"]))
-        out += layer
+            out += _thunder(noise, level + bed.levels["thunder"] - bed.levels["storm_rain"])
     return out.astype(np.float32)
+
+
+def _level(kind: str, bed: Bed, scene: Scene, physics: Physics, weather: str) -> float:
+    """A layer's loudness in LUFS: the table's, for a storm's rain, the wind's speed, dusk's insects."""
+    if kind == "rain" and weather in bed.storm_weathers:
+        return bed.levels["storm_rain"]
+    if kind == "wind":
+        speed = min(_wind_speed(physics, weather, bed), bed.wind["cap_ms"])
+        return bed.levels["wind"] + 20 * math.log10(speed / bed.wind["reference_ms"])
+    if kind == "insects" and scene.time_of_day.value == "dusk":
+        return bed.levels["insects_dusk"]
+    return bed.levels[kind]
 
 
 # --- reading the table -----------------------------------------------------------------------
@@ -282,7 +289,7 @@ def _thunder(noise: _Noise, lufs: float) -> np.ndarray:
         if length < SAMPLE_RATE // 2:
             continue
         t = np.arange(length) / SAMPLE_RATE
-        part = _Noise(noise.seed, noise.layer * 100 + i, length)
+        part = _Noise(noise.seed, THUNDER_STREAMS + i, length)  # its own noise, no layer's
         rumble = (
             _filter(part.white(1), None, 160)
             + 0.4 * _filter(part.white(2), 200, 2000) * np.exp(-t / 0.25)[:, None]

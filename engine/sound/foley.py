@@ -20,7 +20,7 @@ from scipy import signal
 from engine.sound.onsets import SAMPLE_RATE
 from film import BadInput, FoleyCue, Material
 
-MAX_SECONDS = 4 * 3600.0
+MAX_SECONDS = 2 * 3600.0  # a whole film's foley stem, in one piece
 
 LOUD_MS = 6.0  # a 6 m/s smash ...
 LOUD_DB = -6.0  # ... peaks at -6 dBFS; loudness grows 20·log10 with the strength
