@@ -70,7 +70,8 @@ def ambience_kinds(scene: Scene, physics: Physics) -> list[str]:
         kinds.append("city")
     if inside:
         kinds.append("room")
-    if scene.time_of_day.value in bed.insect_times and not inside and not city:
+    outdoors_at_night = scene.time_of_day.value in bed.insect_times and not inside
+    if outdoors_at_night and not city and "rain" not in kinds:  # crickets fall silent in the rain
         kinds.append("insects")
     if not kinds:
         kinds.append("air")

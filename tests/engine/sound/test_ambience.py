@@ -39,6 +39,7 @@ def scene(location: str = "exterior", heading: str = "", **kw: object) -> Scene:
         (scene("Lighthouse"), CLEAR, ["surf"]),
         (scene("the forest", time_of_day=TimeOfDay.night), CLEAR, ["insects"]),
         (scene("the forest", time_of_day=TimeOfDay.dusk), CLEAR, ["insects"]),
+        (scene("the forest", time_of_day=TimeOfDay.night, weather=Weather.rain), RAIN, ["rain"]),
         (scene("downtown", time_of_day=TimeOfDay.night), CLEAR, ["city"]),
         (scene("kitchen", time_of_day=TimeOfDay.night), CLEAR, ["room"]),
         (scene("la plage"), CLEAR, ["surf"]),
