@@ -19,6 +19,7 @@ from functools import cache
 import numpy as np
 from scipy import signal
 
+from engine.sound.foley import filtered
 from engine.sound.onsets import SAMPLE_RATE
 from film import BadInput, Physics, RenderFailure, Scene, Weather
 from templates import template_path
@@ -205,16 +206,6 @@ class _Noise:
         return np.interp(np.arange(self.n), np.arange(len(coarse)) * DRIFT_GRID, curve)
 
 
-def _filter(x: np.ndarray, lo: float | None, hi: float | None, order: int = 2) -> np.ndarray:
-    if lo and hi:
-        sos = signal.butter(order, [lo, hi], "bandpass", fs=SAMPLE_RATE, output="sos")
-    elif lo:
-        sos = signal.butter(order, lo, "highpass", fs=SAMPLE_RATE, output="sos")
-    else:
-        sos = signal.butter(order, hi, "lowpass", fs=SAMPLE_RATE, output="sos")
-    return signal.sosfilt(sos, x, axis=0)
-
-
 def _unit(x: np.ndarray) -> np.ndarray:
     """Scaled to unit RMS (silence stays silence)."""
     rms = float(np.sqrt(np.mean(np.square(x))))
@@ -256,7 +247,7 @@ def _swells(rng: np.random.Generator, n: int, every: tuple[float, float], rise: 
 
 def _rain(noise: _Noise, storm: bool) -> np.ndarray:
     """A hiss of distant rain and many near drops: strong 2-10 kHz energy, a spiky envelope."""
-    wash = _unit(_filter(noise.white(1), 600, 12000))
+    wash = _unit(filtered(noise.white(1), 600, 12000))
     rng, n = noise.rng, noise.n
     drops = np.zeros((n, 2))
     count = rng.poisson((1600 if storm else 700) * n / SAMPLE_RATE)
@@ -270,7 +261,7 @@ def _rain(noise: _Noise, storm: bool) -> np.ndarray:
         for c, gain in enumerate((np.cos(pan[mine]), np.sin(pan[mine]))):
             train = np.bincount(where[mine], weights=size[mine] * gain, minlength=n)
             drops[:, c] += signal.oaconvolve(train, kernel)[:n]
-    return 0.5 * wash + 0.9 * _unit(_filter(drops, 1500, None))
+    return 0.5 * wash + 0.9 * _unit(filtered(drops, 1500, None))
 
 
 def _drop(rng: np.random.Generator) -> np.ndarray:
@@ -292,8 +283,8 @@ def _thunder(noise: _Noise, lufs: float) -> np.ndarray:
         t = np.arange(length) / SAMPLE_RATE
         part = _Noise(noise.seed, THUNDER_STREAMS + i, length)  # its own noise, no layer's
         rumble = (
-            _filter(part.white(1), None, 160)
-            + 0.4 * _filter(part.white(2), 200, 2000) * np.exp(-t / 0.25)[:, None]
+            filtered(part.white(1), None, 160)
+            + 0.4 * filtered(part.white(2), 200, 2000) * np.exp(-t / 0.25)[:, None]
         )
         attack = rng.uniform(0.05, 0.3)
         env = (
@@ -308,31 +299,32 @@ def _wind(noise: _Noise, storm: bool) -> np.ndarray:
     gust = np.exp(0.45 * noise.drift(2, 0.15) + 0.25 * noise.drift(3, 0.6))
     lag = min(noise.n, round(0.3 * SAMPLE_RATE))
     env = np.stack([gust, np.concatenate([gust[:lag], gust[: noise.n - lag]])], axis=1)
-    body = _unit(_filter(noise.white(1), None, 500))
-    whistle = _unit(_filter(noise.white(4), 300, 1200))
+    body = _unit(filtered(noise.white(1), None, 500))
+    whistle = _unit(filtered(noise.white(4), 300, 1200))
     return body * env + 0.35 * whistle * env**2
 
 
 def _surf(noise: _Noise, storm: bool) -> np.ndarray:
     """Waves every 6-10 s: a low roar that swells and breaks, with foam hiss on the break."""
     swell = 0.2 + _swells(noise.rng, noise.n, (6.0, 10.0), (1.5, 3.0), (1.5, 2.5))
-    roar = _unit(_filter(noise.white(1), None, 700))
-    foam = _unit(_filter(noise.white(2), 1500, 6000))
+    roar = _unit(filtered(noise.white(1), None, 700))
+    foam = _unit(filtered(noise.white(2), 1500, 6000))
     return roar * swell[:, None] + 0.3 * foam * (swell**2)[:, None]
 
 
 def _city(noise: _Noise, storm: bool) -> np.ndarray:
     """A low traffic rumble, cars passing now and then, and a distant murmur of people."""
-    rumble = _unit(_filter(noise.white(1), None, 150)) * (1 + 0.3 * noise.drift(2, 0.1))[:, None]
+    rumble = _unit(filtered(noise.white(1), None, 150)) * (1 + 0.3 * noise.drift(2, 0.1))[:, None]
     cars = _swells(noise.rng, noise.n, (4.0, 12.0), (1.5, 3.0), (1.0, 2.0))
-    passing = _unit(_filter(noise.white(3), 80, 800)) * cars[:, None]
-    murmur = _unit(_filter(noise.white(4), 300, 3000)) * (1 + 0.5 * noise.drift(5, 4))[:, None]
+    passing = _unit(filtered(noise.white(3), 80, 800)) * cars[:, None]
+    murmur = _unit(filtered(noise.white(4), 300, 3000)) * (1 + 0.5 * noise.drift(5, 4))[:, None]
     return rumble + 0.6 * passing + 0.25 * murmur
 
 
 def _room(noise: _Noise, storm: bool) -> np.ndarray:
     """Room tone: a very quiet low, pinkish noise (air handling, the building)."""
-    return _unit(_filter(noise.white(1), None, 250, 1)) + 0.15 * _unit(_filter(noise.white(2), None, 2000, 1))
+    hum = _unit(filtered(noise.white(1), None, 250, 1))
+    return hum + 0.15 * _unit(filtered(noise.white(2), None, 2000, 1))
 
 
 def _insects(noise: _Noise, storm: bool) -> np.ndarray:
@@ -341,7 +333,7 @@ def _insects(noise: _Noise, storm: bool) -> np.ndarray:
     t = np.arange(n) / SAMPLE_RATE
     out = (
         0.15
-        * _unit(_filter(noise.white(1), 4000, 6000))
+        * _unit(filtered(noise.white(1), 4000, 6000))
         * np.maximum(0.6 + 0.2 * noise.drift(2, 8), 0)[:, None]
     )
     for voice in range(4):
@@ -360,7 +352,7 @@ def _insects(noise: _Noise, storm: bool) -> np.ndarray:
 
 def _air(noise: _Noise, storm: bool) -> np.ndarray:
     """Open air with nothing in it: a faint, slowly breathing low noise."""
-    return _unit(_filter(noise.white(1), None, 400)) * (1 + 0.2 * noise.drift(2, 0.2))[:, None]
+    return _unit(filtered(noise.white(1), None, 400)) * (1 + 0.2 * noise.drift(2, 0.2))[:, None]
 
 
 LAYERS: dict[str, Callable[[_Noise, bool], np.ndarray]] = {

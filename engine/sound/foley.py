@@ -105,14 +105,16 @@ def _noise(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.standard_normal(n)
 
 
-def _band(x: np.ndarray, lo: float | None, hi: float | None, order: int = 2) -> np.ndarray:
+def filtered(x: np.ndarray, lo: float | None, hi: float | None, order: int = 2) -> np.ndarray:
+    """`x` (along its first axis) through a Butterworth band-pass, or a high-pass (no `hi`) or a
+    low-pass (no `lo`): the one filter both foley and ambience shape their noise with."""
     if lo and hi:
         sos = signal.butter(order, [lo, hi], "bandpass", fs=SAMPLE_RATE, output="sos")
     elif lo:
         sos = signal.butter(order, lo, "highpass", fs=SAMPLE_RATE, output="sos")
     else:
         sos = signal.butter(order, hi, "lowpass", fs=SAMPLE_RATE, output="sos")
-    return signal.sosfilt(sos, x)
+    return signal.sosfilt(sos, x, axis=0)
 
 
 def _click(rng: np.random.Generator, n: int, decay_s: float = 0.0006) -> np.ndarray:
@@ -167,7 +169,7 @@ def _glass(rng: np.random.Generator, strength: float) -> np.ndarray:
                  rng.uniform(0.3, 1.0, k))  # fmt: skip
     out += 0.8 * _click(rng, len(t), 0.0004)
     if strength >= 1.5:
-        crash = _band(_noise(rng, len(t)), 1500, None)
+        crash = filtered(_noise(rng, len(t)), 1500, None)
         out += crash * (1.2 * np.exp(-t / 0.05) + 0.15 * np.exp(-t / 0.25))
         count = int(4 + 10 * min(1.0, strength / LOUD_MS))
         _scatter(out, rng, count, (0.04, 0.5), _tinkle)
@@ -188,7 +190,7 @@ def _wood(rng: np.random.Generator, strength: float) -> np.ndarray:
     k = int(rng.integers(3, 6))
     out = _modes(t, np.exp(rng.uniform(np.log(200), np.log(900), k)), rng.uniform(0.015, 0.06, k),
                  rng.uniform(0.5, 1.0, k))  # fmt: skip
-    out += _band(_noise(rng, len(t)), 300, 2500) * np.exp(-t / 0.004) * 1.5
+    out += filtered(_noise(rng, len(t)), 300, 2500) * np.exp(-t / 0.004) * 1.5
     out += 0.6 * _click(rng, len(t))
     return _tail(out)
 
@@ -198,7 +200,7 @@ def _water(rng: np.random.Generator, strength: float) -> np.ndarray:
     t = _time(0.7)
     swell = (t / 0.03) * np.exp(1 - t / 0.03)
     wash = 0.6 * np.exp(-t / 0.004) + 0.5 * swell + 0.15 * np.exp(-t / 0.15)
-    out = _band(_noise(rng, len(t)), 500, 4000) * wash + 0.4 * _click(rng, len(t))
+    out = filtered(_noise(rng, len(t)), 500, 4000) * wash + 0.4 * _click(rng, len(t))
     _scatter(out, rng, int(8 + 14 * min(1.0, strength / LOUD_MS)), (0.03, 0.4), _bubble)
     return _tail(out, 0.1)
 
@@ -231,7 +233,7 @@ def _metal(rng: np.random.Generator, strength: float) -> np.ndarray:
 def _cloth(rng: np.random.Generator, strength: float) -> np.ndarray:
     """A thump: low-passed noise, short, over a soft low body."""
     t = _time(0.12)
-    out = _band(_noise(rng, len(t)), None, 400) * np.exp(-t / 0.02) * 3.0
+    out = filtered(_noise(rng, len(t)), None, 400) * np.exp(-t / 0.02) * 3.0
     out += np.exp(-t / 0.025) * np.sin(2 * np.pi * rng.uniform(60, 120) * t) * 0.8
     out += 0.25 * _click(rng, len(t), 0.0003)
     return _tail(out)
@@ -251,8 +253,8 @@ def _footstep(rng: np.random.Generator, pace: str, material: Material) -> np.nda
     t = _time(0.2)
     decay = STEP_DECAY_S[pace] * rng.uniform(0.85, 1.15)
     out = np.exp(-t / decay) * np.sin(2 * np.pi * rng.uniform(70, 120) * t)
-    out += _band(_noise(rng, len(t)), None, 800) * np.exp(-t / (decay / 3)) * 2.0
-    out += _band(_noise(rng, len(t)), 1000, 4000) * np.exp(-t / 0.02) * rng.uniform(0.1, 0.2)
+    out += filtered(_noise(rng, len(t)), None, 800) * np.exp(-t / (decay / 3)) * 2.0
+    out += filtered(_noise(rng, len(t)), 1000, 4000) * np.exp(-t / 0.02) * rng.uniform(0.1, 0.2)
     out += 0.4 * _click(rng, len(t), 0.0004)
     if material != "cloth":
         floor = MATERIALS[material](rng, 0.5)[: len(t)]

@@ -59,8 +59,8 @@ def detect_onsets(samples: np.ndarray, rate: int = SAMPLE_RATE, min_gap_s: float
 
 
 def _bands(x: np.ndarray, rate: int) -> list[np.ndarray]:
-    """The views an onset may show in: the pre-emphasised track (clicks), its low end (a thump
-    under a ringing pane) and its top (a click under a low ring)."""
+    """The views an onset may show in: what the recent past could not foretell (any new contact),
+    the low end (a thump under a ringing pane) and the top (a click under a low ring)."""
     views = [_surprise(x, rate)]
     views.append(signal.sosfilt(signal.butter(2, LOW_BAND_HZ, "lowpass", fs=rate, output="sos"), x))
     if rate > 2.2 * HIGH_BAND_HZ:
