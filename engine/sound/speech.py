@@ -15,13 +15,13 @@ import shutil
 import struct
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
 
+from engine.sound.options import TtsOptions
 from film import BadInput, RenderFailure, Voice
 
 ESPEAK_WPM = 165
@@ -30,17 +30,6 @@ ESPEAK_WPM_BOUNDS = (80, 450)
 OPENAI_SPEED_BOUNDS = (0.25, 4.0)
 PIPER_HINT = "piper voices need `pip install piper-tts`"
 ESPEAK_HINT = "espeak-ng is not installed: run `make voices` (Debian: apt-get install espeak-ng)"
-
-
-@dataclass(frozen=True)
-class TtsOptions:
-    """Where the non-default engines live; the studio fills it from STORYREEL_TTS_* settings."""
-
-    base_url: str = ""
-    api_key: str = ""
-    model: str = "tts-1"
-    voices_dir: Path | None = None
-    timeout_s: float = 60.0
 
 
 def pitch_factor(voice: Voice) -> float:
@@ -116,7 +105,10 @@ def _openai(text: str, voice: Voice, options: TtsOptions) -> tuple[np.ndarray, f
     factor = pitch_factor(voice)
     speed = float(np.clip(voice.rate / factor, *OPENAI_SPEED_BOUNDS))
     client = openai.OpenAI(
-        base_url=options.base_url, api_key=options.api_key or "none", timeout=options.timeout_s, max_retries=3
+        base_url=options.base_url,
+        api_key=options.api_key.get_secret_value() or "none",
+        timeout=options.timeout_s,
+        max_retries=3,
     )
     host = server_host(options.base_url)
     try:

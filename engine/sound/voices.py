@@ -25,7 +25,8 @@ from scipy.io import wavfile
 from scipy.signal import resample_poly
 
 from engine.cutting.audio import SAMPLE_RATE
-from engine.sound.speech import TtsOptions, decode_wav, espeak_version, server_host, synthesise
+from engine.sound.options import TtsOptions
+from engine.sound.speech import decode_wav, espeak_version, server_host, synthesise
 from film import Character, RenderFailure, Voice
 from film.files import atomic_path
 from film.hashing import stable_hash
