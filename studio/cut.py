@@ -17,6 +17,7 @@ from engine.cutting.provenance import C2paSigner
 from engine.cutting.reframe import reframe_take
 from engine.marking import MARKS
 from engine.previz.renderer import boxes_path
+from engine.sound.options import SoundOptions
 from film import ASPECTS, BadInput, FilmPlan, Timeline, frame_size, stable_hash
 from film.disclosure import DEFAULT_BUG, BugCorner
 
@@ -30,6 +31,7 @@ def assemble_options(
     c2pa_cert: Path | None = None,
     c2pa_key: Path | None = None,
     exports: bool = True,
+    sound: SoundOptions | None = None,
 ) -> AssembleOptions:
     """AssembleOptions from flat settings; a certificate without a key (or the reverse) is a
     user mistake, reported as such rather than silently skipping the signature."""
@@ -42,6 +44,7 @@ def assemble_options(
         burn_subtitles=burn_subtitles,
         exports=exports,
         signer=signer,
+        sound=sound or SoundOptions(),
     )
 
 

@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from engine.comfyui import ComfyUIOptions
 from engine.diffusion.options import DiffusionOptions
+from engine.sound.options import SoundOptions, TtsOptions
 from film.disclosure import DEFAULT_BUG, BugCorner, bug_refusal
 from studio.home import StudioHome, env_name, load
 
@@ -73,6 +74,13 @@ class Settings(StudioHome):
     loudness_lufs: float = Field(default=-14.0, ge=-40.0, le=-5.0, description="integrated loudness target")
     true_peak_db: float = Field(default=-1.0, ge=-10.0, le=0.0, description="true-peak ceiling, dBTP")
     burn_subtitles: bool = Field(default=False, description="draw subtitles into the picture too")
+    sound: bool = Field(
+        default=True, description="score every film: voiced lines, ambience, foley (off: the music bed alone)"
+    )
+    native_audio: Literal["under", "replace"] = Field(
+        default="under",
+        description="an engine's own sound (LTX-2): under our ambience and foley, or instead of them",
+    )
     ai_bug: BugCorner = Field(
         default=DEFAULT_BUG,
         description="corner of the 'AI-generated' label on every frame; off only for the previz engine",
@@ -118,6 +126,7 @@ class Settings(StudioHome):
     comfyui: ComfyUIOptions = Field(
         default_factory=ComfyUIOptions, description="the ComfyUI engine: STORYREEL_COMFYUI_*"
     )
+    tts: TtsOptions = Field(default_factory=TtsOptions, description="the voice engines: STORYREEL_TTS_*")
 
     @field_validator("gate", mode="before")
     @classmethod
@@ -164,6 +173,14 @@ class Settings(StudioHome):
             plan_max_tokens=self.llm_plan_max_tokens, shot_max_tokens=self.llm_shot_max_tokens,
         )  # fmt: skip
 
+    def sound_options(self) -> SoundOptions:
+        """How films are scored: voices kept by content in the home's cache, each line the
+        engines speak logged with the renders."""
+        return SoundOptions(
+            enabled=self.sound, tts=self.tts, cache=self.home / "cache" / "voices",
+            render_log=self.render_log, native=self.native_audio,
+        )  # fmt: skip
+
     def engine_options(self, engine_name: str) -> Any:
         """The options an engine's renderer takes (None: its defaults)."""
         return {"diffusion": self.diffusion, "comfyui": self.comfyui}.get(engine_name)
@@ -176,6 +193,7 @@ class Settings(StudioHome):
         options = assemble_options(
             music=self.music, loudness_lufs=self.loudness_lufs, true_peak_db=self.true_peak_db,
             burn_subtitles=self.burn_subtitles, c2pa_cert=self.c2pa_cert, c2pa_key=self.c2pa_key,
+            sound=self.sound_options(),
         )  # fmt: skip
         return FfmpegAssembler(card_cache=self.home / "cache" / "cards", options=options)
 

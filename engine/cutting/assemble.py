@@ -13,12 +13,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.cutting.audio import Loudness, music_bed, silence
 from engine.cutting.cut import (
@@ -34,6 +33,7 @@ from engine.cutting.cut import (
 from engine.cutting.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
 from engine.cutting.lettering import fingerprint as lettering_fingerprint
 from engine.cutting.mp4 import read_video
+from engine.cutting.once import identity, one_at_a_time
 from engine.cutting.provenance import (
     C2paSigner,
     provenance_metadata,
@@ -41,14 +41,19 @@ from engine.cutting.provenance import (
     sidecar_path,
     x264_options,
 )
+from engine.cutting.scoring import MIX_NAME, place_stems, scored
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
 from engine.cutting.titles import render_title_card, title_frame
 from engine.marking import MARKS
 from engine.media import H264_ARGS, MediaInfo, encode_workers, probe, run_ffmpeg
+from engine.sound.options import SoundOptions
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
 from film.process import cores, pid_alive
 from film.timeline import Graphic
+
+if TYPE_CHECKING:
+    from engine.sound.score import Score
 
 __all__ = [
     "COMMENT",
@@ -77,13 +82,7 @@ class AssembleOptions:
     burn_subtitles: bool = False
     exports: bool = True
     signer: C2paSigner | None = None
-
-
-def _identity(path: Path) -> list[object]:
-    """What a take file is, for cache keys: takes in the asset store are named by their hash;
-    size and mtime catch a file replaced in place elsewhere."""
-    stat = path.stat()
-    return [str(path.resolve()), stat.st_size, stat.st_mtime_ns]
+    sound: SoundOptions = field(default_factory=SoundOptions)
 
 
 def _new_clip(pieces: Sequence[Piece], k: int) -> bool:
@@ -136,30 +135,6 @@ def reference_options(width: int, height: int, fps: int) -> bytes | None:
     return _REFERENCES[key]
 
 
-_MAKING: dict[Path, tuple[threading.Lock, int]] = {}
-"""The cached files being made in this process: each one's lock and how many threads hold or want it."""
-_MAKING_GUARD = threading.Lock()
-
-
-@contextmanager
-def _one_at_a_time(cached: Path) -> Iterator[None]:
-    """Hold `cached`'s lock in this process: threads that want the same cached file wait for the
-    first to make it instead of each making it (the file itself appears atomically)."""
-    with _MAKING_GUARD:
-        lock, users = _MAKING.get(cached, (threading.Lock(), 0))
-        _MAKING[cached] = (lock, users + 1)
-    try:
-        with lock:
-            yield
-    finally:
-        with _MAKING_GUARD:
-            users = _MAKING[cached][1] - 1
-            if users:
-                _MAKING[cached] = (lock, users)
-            else:
-                del _MAKING[cached]  # a long-lived worker keeps no lock per piece it ever made
-
-
 class FfmpegAssembler:
     """Timeline → film.mp4 (+ .srt, .vtt, .otio, contact sheet, plan.json, timeline.json).
 
@@ -181,7 +156,7 @@ class FfmpegAssembler:
              "lettering": lettering_fingerprint(), "marks": MARKS}
         )  # fmt: skip
         cached = self.card_cache / f"{name}-{key[:32]}.mp4"
-        with _one_at_a_time(cached):
+        with one_at_a_time(cached):
             if not cached.is_file():
                 self.card_cache.mkdir(parents=True, exist_ok=True)
                 render_title_card(card, w, h, fps, cached, fade_out=end, language=language)
@@ -190,12 +165,17 @@ class FfmpegAssembler:
     def assemble(self, timeline: Timeline, plan: FilmPlan, out_dir: Path) -> Path:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        srt = to_srt(timeline.subtitles)  # fail on bad cues before spending time on video
-        vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)
+        to_srt(timeline.subtitles)  # fail on bad cues before spending time on sound and video
         opts = self.options
         sweep_stale_work(out_dir)
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
+            score: Score | None = None
+            if opts.sound.enabled:  # first: the cues follow the speech, and burned cues are pixels
+                voices = self.card_cache / "voices" if self.card_cache is not None else work / "voices"
+                timeline, score = scored(timeline, plan, opts, work, voices)
+            srt = to_srt(timeline.subtitles)
+            vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)
             with ThreadPoolExecutor(max_workers=_probe_workers(len(timeline.clips))) as pool:
                 reference = pool.submit(reference_options, timeline.width, timeline.height, timeline.fps)
                 sources = list(pool.map(lambda i: self._source(i, timeline, reference.result()),
@@ -205,7 +185,7 @@ class FfmpegAssembler:
                 if opts.exports:
                     fps = [s.fps for s in sources]
                     sheet = side.submit(contact_sheet, timeline, plan, work / SHEET_NAME, take_fps=fps)
-                film = self._film(timeline, plan, sources, work)
+                film = self._film(timeline, plan, sources, work, sound=score is not None)
                 if sheet is not None:
                     sheet.result()
             names = [PLAN_NAME, SRT_NAME, VTT_NAME]
@@ -220,20 +200,22 @@ class FfmpegAssembler:
             (work / PLAN_NAME).write_text(plan.model_dump_json(indent=2), encoding="utf-8")
             if opts.exports:
                 (work / TIMELINE_NAME).write_text(timeline.model_dump_json(indent=2), encoding="utf-8")
-                write_otio(timeline, plan, work / OTIO_NAME)
+                write_otio(timeline, plan, work / OTIO_NAME, stems=list(score.mix.stems) if score else ())
                 names += [TIMELINE_NAME, OTIO_NAME, SHEET_NAME]
+            place_stems(work, out_dir)
             for name in [*names, FILM_NAME]:  # the film last: its presence means the rest is there
                 os.replace(work / name, out_dir / name)
         return out_dir / FILM_NAME
 
-    def _film(self, timeline: Timeline, plan: FilmPlan, sources: Sequence[ClipSource], work: Path) -> Path:
+    def _film(self, timeline: Timeline, plan: FilmPlan, sources: Sequence[ClipSource], work: Path, *,
+              sound: bool) -> Path:  # fmt: skip
         """The picture cut and joined with its sound in `work`, checked to have every frame."""
         pieces = plan_pieces(timeline, sources, burn=self.options.burn_subtitles)
         parts = self._render(pieces, timeline, sources, work)
         listing = work / "parts.txt"
         listing.write_text("".join(_concat_line(p) for p in parts), encoding="utf-8")
         film = work / FILM_NAME
-        self._mux(listing, timeline, plan, work, film)
+        self._mux(listing, timeline, plan, work, film, sound=sound)
         header = read_video(film)  # the muxer's own sample table: no second pass over the film
         got = header.frames if header is not None else probe(film).frames
         if got != timeline.total_frames:
@@ -300,7 +282,7 @@ class FfmpegAssembler:
             {
                 "pieces": [repr(piece) for piece in group],
                 "clips": {str(ic): timeline.clips[ic] for ic in clips},
-                "takes": {str(ic): _identity(sources[ic].take) for ic in clips},
+                "takes": {str(ic): identity(sources[ic].take) for ic in clips},
                 "frame": [
                     timeline.width,
                     timeline.height,
@@ -312,22 +294,25 @@ class FfmpegAssembler:
                 "lettering": [timeline.language, lettering_fingerprint()],
                 "subtitles": list(timeline.subtitles) if burn else [],
                 "graphics": [
-                    [g, *(_identity(Path(f)) for f in (g.image, g.font) if f)]  # a replaced logo shows
+                    [g, *(identity(Path(f)) for f in (g.image, g.font) if f)]  # a replaced logo shows
                     for g in timeline.graphics
                     if _touches(g, group)
                 ],
             }
         )
         cached = self.card_cache / f"piece-{key[:32]}.mp4"
-        with _one_at_a_time(cached):  # variants cut side by side need the same piece: encode it once
+        with one_at_a_time(cached):  # variants cut side by side need the same piece: encode it once
             if not cached.is_file():
                 self.card_cache.mkdir(parents=True, exist_ok=True)
                 render_pieces(group, timeline, sources, cached, burn=burn)
         return cached
 
-    def _mux(self, listing: Path, timeline: Timeline, plan: FilmPlan, work: Path, film: Path) -> None:
+    def _mux(self, listing: Path, timeline: Timeline, plan: FilmPlan, work: Path, film: Path, *,
+             sound: bool) -> None:  # fmt: skip
         opts = self.options
-        if opts.music is not None:
+        if sound:  # the scored mix, from work/mix.wav
+            audio_in, audio_codec = ["-i", str(work / MIX_NAME)], ["-c:a", "aac", "-b:a", "192k"]
+        elif opts.music is not None:
             bed = music_bed(opts.music, timeline.total_s, timeline.subtitles, work / "bed.m4a", opts.loudness)
             audio_in, audio_codec = ["-i", str(bed)], ["-c:a", "copy"]
         else:

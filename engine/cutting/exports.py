@@ -31,9 +31,11 @@ _CELL_W = 320
 _GAP = 8
 
 
-def to_otio(timeline: Timeline, plan: FilmPlan) -> otio.schema.Timeline:
+def to_otio(timeline: Timeline, plan: FilmPlan, stems: Sequence[str] = ()) -> otio.schema.Timeline:
     """The cut as an OTIO timeline: one clip per shot (named by shot id) pointing at its take,
-    cards as gaps, transitions as OTIO transitions centred on the cut."""
+    cards as gaps, transitions as OTIO transitions centred on the cut; and one audio track per
+    sound stem, its clip the stem's WAV next to the film (`stems/<name>.wav`, relative, so the
+    folder can move), the length of the film."""
     rate = float(timeline.fps)
     out = otio.schema.Timeline(name=plan.title)
     out.global_start_time = otio.opentime.RationalTime(0, rate)
@@ -61,6 +63,12 @@ def to_otio(timeline: Timeline, plan: FilmPlan) -> otio.schema.Timeline:
         )
     if timeline.end_card:
         track.append(otio.schema.Gap(name="end card", source_range=_range(0, timeline.end_card.frames, rate)))
+    whole = _range(0, timeline.total_frames, rate)
+    for name in stems:
+        sound = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)
+        ref = otio.schema.ExternalReference(target_url=f"stems/{name}.wav", available_range=whole)
+        sound.append(otio.schema.Clip(name=name, media_reference=ref, source_range=whole))
+        out.tracks.append(sound)
     return out
 
 
@@ -70,8 +78,8 @@ def _range(start: int, frames: int, rate: float) -> otio.opentime.TimeRange:
     )
 
 
-def write_otio(timeline: Timeline, plan: FilmPlan, dest: Path) -> Path:
-    doc = to_otio(timeline, plan)
+def write_otio(timeline: Timeline, plan: FilmPlan, dest: Path, stems: Sequence[str] = ()) -> Path:
+    doc = to_otio(timeline, plan, stems)
     with atomic_path(dest) as tmp:
         otio.adapters.write_to_file(doc, str(tmp), adapter_name="otio_json")
     return dest

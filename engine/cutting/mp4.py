@@ -62,12 +62,16 @@ def _moov(path: Path) -> bytes | None:
             fh.seek(size - header, 1)
 
 
-def read_video(path: Path) -> Mp4Video | None:
-    """The first video track's header facts, or None if the file is not a plain MP4 we understand."""
+def _readable_moov(path: Path) -> bytes | None:
     try:
-        moov = _moov(Path(path))
+        return _moov(Path(path))
     except OSError:
         return None
+
+
+def read_video(path: Path) -> Mp4Video | None:
+    """The first video track's header facts, or None if the file is not a plain MP4 we understand."""
+    moov = _readable_moov(path)
     if moov is None:
         return None
     for kind, start, end in _boxes(moov, 8, len(moov)):
@@ -117,3 +121,16 @@ def _track(data: bytes, start: int, end: int) -> Mp4Video | None:
         profile = data[avcc[0] + 1] if avcc else 0
     return Mp4Video(frames=frames, fps=fps, width=width, height=height, codec=codec.decode("latin-1"),
                     profile_idc=profile)  # fmt: skip
+
+
+def has_sound(path: Path) -> bool | None:
+    """Whether the MP4 carries a sound track (an engine that makes audio with its video), by its
+    handlers; None if the file is not a plain MP4 we understand (ask ffmpeg then)."""
+    moov = _readable_moov(path)
+    if moov is None:
+        return None
+    for kind, start, end in _boxes(moov, 8, len(moov)):
+        hdlr = _find(moov, start, end, [b"mdia", b"hdlr"]) if kind == b"trak" else None
+        if hdlr is not None and moov[hdlr[0] + 8 : hdlr[0] + 12] == b"soun":
+            return True
+    return False

@@ -28,7 +28,8 @@ def test_cut_a_run_as_vertical_and_square(studio_env: dict[str, str], tmp_path: 
     for name in ("film.srt", "film.vtt", "film.otio", "contact-sheet.png"):
         assert (out / name).is_file(), name
     cut = otio.adapters.read_from_file(str(out / "film.otio"))
-    assert [clip.name for clip in cut.find_clips()] == [shot.id for shot in plan.shots]
+    assert [clip.name for clip in cut.video_tracks()[0].find_clips()] == [shot.id for shot in plan.shots]
+    assert [track.name for track in cut.audio_tracks()] == ["dialogue", "ambience", "foley"]
 
     for aspect in ("9:16", "1:1"):
         done = _cli(studio_env, tmp_path, "cut", run_id, "--aspect", aspect)

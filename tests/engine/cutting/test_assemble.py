@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from engine import FfmpegAssembler
-from engine.cutting.assemble import COMMENT, srt_timestamp, to_srt, x264_options
+from engine.cutting.assemble import COMMENT, AssembleOptions, srt_timestamp, to_srt, x264_options
 from engine.media import H264_ARGS, ffmpeg_exe, probe, read_frames, run_ffmpeg
+from engine.sound.options import SoundOptions
 from film import BadInput, Clip, FilmPlan, RenderFailure, SubtitleCue, Take, Timeline, TitleCard
 from tests.engine.conftest import make_shot, mean_diff
 
@@ -59,7 +60,8 @@ def test_film_has_the_timeline_length_audio_sidecars_and_metadata(
     timeline = _timeline(three_takes, title_card=TitleCard(text="The Late Bus", subtitle="a test", frames=20),
                          clips=clips, subtitles=subs)  # fmt: skip
     plan = _plan_for(timeline)
-    film = FfmpegAssembler().assemble(timeline, plan, tmp_path)
+    silent = AssembleOptions(sound=SoundOptions(enabled=False))  # the cues stay where they are put
+    film = FfmpegAssembler(options=silent).assemble(timeline, plan, tmp_path)
 
     assert film == tmp_path / "film.mp4"
     assert _outputs(tmp_path) == [

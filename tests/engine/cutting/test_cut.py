@@ -126,7 +126,7 @@ def test_silent_film_exports_and_provenance(solid_takes: list[Path], tmp_path: P
     vtt = (tmp_path / "film.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\nLanguage: fr") and "00:00:01.000 --> 00:00:02.500\n<v MAYA>Bonjour." in vtt
     doc = otio.adapters.read_from_file(str(tmp_path / "film.otio"))
-    clips = list(doc.find_clips())
+    clips = list(doc.video_tracks()[0].find_clips())
     assert [c.name for c in clips] == ["S00", "S01"]
     assert clips[0].media_reference.target_url == solid_takes[0].resolve().as_uri()
     assert doc.duration().to_frames() == timeline.total_frames == probe(film).frames == 2 * N + 12
