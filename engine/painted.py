@@ -52,22 +52,34 @@ def _save_tail(frames: np.ndarray, path: Path) -> None:
     Image.fromarray(np.concatenate(list(tail), axis=0)).save(path, format="PNG", pnginfo=info)
 
 
-def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: Path, started: float) -> Take:
+def sound_path(dest: Path) -> Path:
+    """Where the sound an engine made with the take at `dest` goes (a WAV the mix plays)."""
+    return Path(dest).with_suffix(".sound.wav")
+
+
+def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: Path, started: float,
+                       sound: np.ndarray | None = None) -> Take:  # fmt: skip
     """Write conformed frames as the take at `dest` (atomically) and describe it; `spec` is the
-    resolved one, so the take records the settings that made it."""
+    resolved one, so the take records the settings that made it. `sound`, when the engine made
+    audio with its picture ((n, 2) float32 at 48 kHz, the take's length), is kept beside it."""
     dest = Path(dest)
     last, tail = last_frame_path(dest), tail_path(dest)
+    sides = {"last": last, "tail": tail, **({"sound": sound_path(dest)} if sound is not None else {})}
     with atomic_path(tail) as part:
         _save_tail(frames, part)
     with atomic_path(last) as part:
         Image.fromarray(frames[-1]).save(part, format="PNG")
     try:
+        if sound is not None:
+            from engine.sound.tracks import write_wav
+
+            write_wav(sound, sides["sound"])
         with FrameWriter(dest, spec.width, spec.height, spec.fps, mark=marker_for(spec)) as writer:
             for frame in frames:
                 writer.write(frame)
     except BaseException:
-        last.unlink(missing_ok=True)
-        tail.unlink(missing_ok=True)
+        for side in sides.values():
+            side.unlink(missing_ok=True)
         raise
     return Take(
         shot_id=spec.shot.id,
@@ -79,6 +91,6 @@ def write_painted_take(engine: str, spec: RenderSpec, frames: np.ndarray, dest: 
         width=writer.out_width,
         height=writer.out_height,
         render_s=time.perf_counter() - started,
-        extras={"last": str(last), "tail": str(tail)},
+        extras={kind: str(path) for kind, path in sides.items()},
         settings=spec.engine_settings(),
     )

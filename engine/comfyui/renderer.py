@@ -25,6 +25,7 @@ from engine.comfyui.workflow import Workflow, WorkflowMapping, fill, load_workfl
 from engine.diffusion.frames import FramePlan, conform, load_image, plan_frames
 from engine.media import probe, read_frames
 from engine.painted import write_painted_take
+from engine.sound.tracks import decode_audio
 from film import BadInput, MediaRef, ProgressFn, RenderFailure, RenderSpec, Take
 
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".gif", ".webp")
@@ -82,18 +83,22 @@ class ComfyUIRenderer:
         record = self._wait_history(prompt_id, deadline)
         item = self._output(record, workflow.mapping)
         raw = dest.with_name(dest.stem + ".comfy" + Path(item["filename"]).suffix)
+        sound = None
         try:
             raw.write_bytes(self.client.view(item))
             frames = read_frames(raw)
-            fps = round(probe(raw).fps) or workflow.card.fps
+            info = probe(raw)
+            fps = round(info.fps) or workflow.card.fps
+            skip = 1 if first is not None and len(frames) > 1 else 0
+            if info.has_audio:  # a workflow that makes sound with its video (LTX-2): keep it for the mix
+                sound = decode_audio(raw, spec.frames / spec.fps, start_s=skip / fps)
         finally:
             raw.unlink(missing_ok=True)
         if len(frames) == 0:
             raise RenderFailure("ComfyUI returned a video with no frames")
-        if first is not None and len(frames) > 1:
-            frames = frames[1:]  # the previous shot already showed it: no one-frame freeze at the cut
+        frames = frames[skip:]  # the previous shot already showed it: no one-frame freeze at the cut
         out = conform(frames, fps, spec)
-        return write_painted_take(self.engine, spec, out, dest, started)
+        return write_painted_take(self.engine, spec, out, dest, started, sound=sound)
 
     def _upload(self, first: MediaRef, plan: FramePlan) -> str:
         """The first frame (checked against the spec's hash) cropped to the generation size as

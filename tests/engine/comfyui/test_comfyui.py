@@ -116,3 +116,22 @@ def test_progress_over_websocket(comfy: tuple[Comfy, str], tmp_path: Path) -> No
         take = ComfyUIRenderer(opts).render(cspec(), tmp_path / "w.mp4", lambda d, n: seen.append((d, n)))
         ws_server.shutdown()
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and take.frames == 12
+
+
+def test_sound_the_workflow_made_is_kept_beside_the_take(comfy: tuple[Comfy, str], tmp_path: Path) -> None:
+    """An LTX-2 workflow returns its video with audio: the take keeps it (`.sound.wav`) for the mix,
+    as long as the take and starting where the take starts."""
+    from engine.media import run_ffmpeg
+    from engine.sound.tracks import read_wav
+
+    state, url = comfy
+    silent, loud = tmp_path / "silent.mp4", tmp_path / "loud.mp4"
+    silent.write_bytes(state.video)
+    run_ffmpeg(["-i", str(silent), "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-map", "0:v",
+                "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-shortest", str(loud)], "add a tone")  # fmt: skip
+    state.video = loud.read_bytes()
+    take = ComfyUIRenderer(ComfyUIOptions(url=url, poll_s=0.01)).render(cspec(), tmp_path / "t.mp4")
+    sound = read_wav(Path(take.extras["sound"]))
+    assert take.extras["sound"] == str(tmp_path / "t.sound.wav")
+    assert sound.shape == (round(12 / 24 * 48000), 2) and float(abs(sound).max()) > 0.05
+    assert not list(tmp_path.glob("*.comfy*")) and not list(tmp_path.glob(".*part*"))
