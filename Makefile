@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 BRIEF  ?= templates/briefs/lighthouse.md
 DURATION ?= 30
 
-.PHONY: film test lint bench fonts browser clean
+.PHONY: film test lint bench fonts voices browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,16 +47,22 @@ fonts:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES)) >/dev/null 2>&1 \
 	  || echo "could not install $(FONT_PACKAGES); lettering falls back to the fonts there are"; }
 
+# espeak-ng, the offline voice every film's lines are spoken with (voices for every language we plan in).
+voices:
+	@test -x /usr/bin/espeak-ng || { (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng) >/dev/null 2>&1 \
+	  || echo "could not install espeak-ng; films will fail to speak their lines (STORYREEL_SOUND=false)"; }
+
 # Debian's chromium for the web studio's browser tests (Playwright drives it; no browser download).
 browser:
 	@test -x /usr/bin/chromium || { (apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
 	  || echo "could not install chromium; the browser tests will fail"; }
 
-film: $(VENV)/.core fonts
+film: $(VENV)/.core fonts voices
 	$(BIN)/storyreel make --brief-file $(BRIEF) --duration $(DURATION)
 
-test: $(VENV)/.test fonts browser
+test: $(VENV)/.test fonts voices browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy film agents engine storage studio templates
 	$(BIN)/pytest -q
@@ -66,7 +72,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy film agents engine storage studio templates
 
-bench: $(VENV)/.test fonts
+bench: $(VENV)/.test fonts voices
 	$(BIN)/python benchmarks/bench_film.py
 	$(BIN)/python benchmarks/bench_previz.py
 	$(BIN)/python benchmarks/bench_revision.py
@@ -78,6 +84,7 @@ bench: $(VENV)/.test fonts
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_gate.py
 	$(BIN)/python benchmarks/bench_ads.py
+	$(BIN)/python benchmarks/bench_sound.py
 	$(BIN)/python benchmarks/bench_series.py
 
 clean:
