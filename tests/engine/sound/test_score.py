@@ -1,0 +1,100 @@
+"""Scoring a cut: cues re-timed to their speech, an engine's own sound under or instead of ours,
+the music bed, and beds longer than one synthesis looped without a seam."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.cutting.audio import SAMPLE_RATE
+from engine.media import FrameWriter
+from engine.sound import score as scoring
+from engine.sound.options import SoundOptions
+from engine.sound.score import score
+from engine.sound.tracks import write_wav
+from film import Clip, FilmPlan, Physics, SubtitleCue, Timeline, Weather
+from tests.engine.conftest import SCENE, make_plan, make_shot
+
+RATE = SAMPLE_RATE
+
+
+@pytest.fixture(scope="module")
+def takes(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("takes")
+    paths = []
+    for k in range(2):
+        dest = folder / f"T{k}.mp4"
+        with FrameWriter(dest, 64, 36, 24) as writer:
+            for _ in range(48):
+                writer.write(np.full((36, 64, 3), 60 * k, np.uint8))
+        paths.append(dest)
+    return paths
+
+
+def _cut(takes: list[Path], sound: str = "", cues: tuple[SubtitleCue, ...] = ()) -> tuple[Timeline, FilmPlan]:
+    rain = Physics(weather=Weather.rain)
+    shots = (make_shot("S01", frames=48, physics=rain), make_shot("S02", frames=48, physics=rain))
+    clips = (Clip(shot_id="S01", take_path=str(takes[0]), out_frame=48, sound=sound),
+             Clip(shot_id="S02", take_path=str(takes[1]), out_frame=48))  # fmt: skip
+    return Timeline(fps=24, width=64, height=36, clips=clips, subtitles=cues), make_plan(shots)
+
+
+def _rms(x: np.ndarray, lo: float, hi: float) -> float:
+    return float(np.sqrt(np.mean(np.square(x[round(lo * RATE) : round(hi * RATE)], dtype=np.float64))))
+
+
+def test_an_engines_sound_plays_under_ours_or_instead_of_it(takes: list[Path], tmp_path: Path) -> None:
+    tone = 0.3 * np.sin(2 * np.pi * 1000 * np.arange(2 * RATE) / RATE)
+    wav = write_wav(tone.astype(np.float32), tmp_path / "T0.sound.wav")
+    timeline, plan = _cut(takes, sound=str(wav))
+    under = score(timeline, plan, SoundOptions(), tmp_path / "voices")
+    assert set(under.mix.stems) == {"dialogue", "ambience", "foley", "native"}
+    native, bed = under.mix.stems["native"], under.mix.stems["ambience"]
+    assert (
+        _rms(native, 0.2, 1.8) > 0.05 and _rms(native, 2.2, 3.8) == 0.0
+    )  # the take's own sound, on its clip
+    assert _rms(bed, 0.2, 1.8) > 0.001
+    instead = score(timeline, plan, SoundOptions(native="replace"), tmp_path / "voices")
+    bed = instead.mix.stems["ambience"]
+    assert _rms(bed, 0.0, 2.0) == 0.0 and _rms(bed, 2.2, 3.8) > 0.001  # replaced on its clip only
+
+
+def test_the_music_bed_is_a_stem_and_anchors_the_loudness(takes: list[Path], tmp_path: Path) -> None:
+    music = write_wav(
+        (0.2 * np.sin(2 * np.pi * 220 * np.arange(RATE) / RATE)).astype(np.float32), tmp_path / "m.wav"
+    )
+    timeline, plan = _cut(takes)
+    found = score(timeline, plan, SoundOptions(), tmp_path / "voices", music=music)
+    bed = found.mix.stems["music"]
+    assert len(bed) == 4 * RATE and _rms(bed, 1.5, 2.5) > 0.01  # looped to the film
+    assert _rms(bed, 0.0, 0.01) < _rms(bed, 1.5, 2.5) / 10  # faded in
+    assert abs(found.mix.integrated_lufs - -14.0) < 0.5
+
+
+def test_cues_hold_their_speech_and_one_that_was_overrun_waits(takes: list[Path], tmp_path: Path) -> None:
+    long = "We have to leave before the tide turns, or we will never make the crossing."
+    cues = (SubtitleCue(start_s=0.5, end_s=1.0, text=long, speaker="Maya"),
+            SubtitleCue(start_s=9.0, end_s=9.5, text="Past the end.", speaker="Otto"),
+            SubtitleCue(start_s=1.5, end_s=3.5, text="Go.", speaker="Otto"))  # fmt: skip
+    timeline, plan = _cut(takes, cues=cues)
+    found = score(timeline, plan, SoundOptions(), tmp_path / "voices")
+    first, beyond, second = found.subtitles
+    said = {s.cue: s for s in found.spoken}
+    assert first.start_s == 0.5 and first.end_s >= said[0].end_s > 1.0  # held to its speech
+    assert second.start_s >= said[0].end_s and second.start_s == said[2].start_s  # waits, starts with it
+    assert beyond == cues[1] and 1 not in said  # past the film: untouched, unspoken
+    assert [s.character_id for s in found.spoken] == ["maya", "otto"]
+
+
+def test_a_bed_longer_than_one_synthesis_loops_without_a_seam(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scoring, "BED_LOOP_S", 2.0)
+    shot = make_shot("S01", frames=24 * 5, physics=Physics(weather=Weather.rain))
+    bed = scoring._bed(SCENE, shot, 5 * RATE, seed=3)
+    assert bed.shape == (5 * RATE, 2)
+    wrap = 2 * RATE
+    jump = np.abs(bed[wrap] - bed[wrap - 1]).max()
+    steps = np.abs(np.diff(bed[: 2 * RATE], axis=0)).max(axis=1)
+    assert jump <= np.percentile(steps, 99.9)  # no click where the loop wraps
+    assert np.array_equal(bed[wrap : wrap + 100], bed[:100])  # it does loop
