@@ -127,8 +127,9 @@ def test_sound_the_workflow_made_is_kept_beside_the_take(comfy: tuple[Comfy, str
     state, url = comfy
     silent, loud = tmp_path / "silent.mp4", tmp_path / "loud.mp4"
     silent.write_bytes(state.video)
-    run_ffmpeg(["-i", str(silent), "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-map", "0:v",
-                "-map", "1:a", "-c:v", "copy", "-c:a", "aac", "-shortest", str(loud)], "add a tone")  # fmt: skip
+    tone = ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
+    run_ffmpeg(["-i", str(silent), *tone, "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "aac",
+                "-shortest", str(loud)], "add a tone")  # fmt: skip
     state.video = loud.read_bytes()
     take = ComfyUIRenderer(ComfyUIOptions(url=url, poll_s=0.01)).render(cspec(), tmp_path / "t.mp4")
     sound = read_wav(Path(take.extras["sound"]))
