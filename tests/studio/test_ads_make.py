@@ -15,11 +15,11 @@ from PIL import Image
 from engine import probe
 from engine.media import read_frames
 from tests.studio.conftest import Cli
+from tests.studio.renders import take_renders
 
 
 def _renders(tmp_path: Path) -> list[str]:
-    log = tmp_path / "renders.log"
-    return log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return take_renders(tmp_path / "renders.log")  # the captions' voice-over is logged too
 
 
 def _manifest(folder: Path) -> list[dict[str, str]]:

@@ -98,3 +98,30 @@ def test_a_bed_longer_than_one_synthesis_loops_without_a_seam(monkeypatch: pytes
     steps = np.abs(np.diff(bed[: 2 * RATE], axis=0)).max(axis=1)
     assert jump <= np.percentile(steps, 99.9)  # no click where the loop wraps
     assert np.array_equal(bed[wrap : wrap + 100], bed[:100])  # it does loop
+
+
+@pytest.mark.parametrize("kind", ["crossfade", "dip_to_black", "cut"])
+def test_ambience_changes_scene_on_the_edits_transition(takes: list[Path], tmp_path: Path, kind: str) -> None:
+    from film import Scene
+    from tests.engine.conftest import CAST
+
+    storm, room = Scene(id="quay", location="harbour quay"), Scene(id="den", location="INT. quiet room")
+    wild = Physics(weather=Weather.storm)
+    shots = (make_shot("S01", frames=48, physics=wild).model_copy(update={"scene_id": "quay"}),
+             make_shot("S02", frames=48).model_copy(update={"scene_id": "den"}))  # fmt: skip
+    plan = FilmPlan(title="t", duration_s=4.0, fps=24, characters=CAST, scenes=(storm, room), shots=shots)
+    window = 0 if kind == "cut" else 12
+    clips = (Clip(shot_id="S01", take_path=str(takes[0]), out_frame=48),
+             Clip(shot_id="S02", take_path=str(takes[1]), out_frame=48, transition_in=kind,
+                  transition_frames=window))  # fmt: skip
+    timeline = Timeline(fps=24, width=64, height=36, clips=clips)
+    bed = score(timeline, plan, SoundOptions(), tmp_path / "voices").mix.stems["ambience"]
+    full, after = _rms(bed, 1.2, 1.5), _rms(bed, 2.6, 2.9)  # the cut is at 2.0 s; the window is 0.5 s
+    assert after < full / 4  # the storm is behind the wall
+    middle = _rms(bed, 1.99, 2.01)
+    if kind == "crossfade":
+        assert full / 4 < middle < full  # both beds are half in at the cut
+    elif kind == "dip_to_black":
+        assert middle < full / 10 and _rms(bed, 1.76, 1.8) > middle  # down to nothing at the cut
+    else:
+        assert _rms(bed, 1.9, 1.97) > full / 2 and _rms(bed, 2.03, 2.1) < full / 4  # a 50-ms fade
