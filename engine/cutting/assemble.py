@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engine.cutting.audio import Loudness, music_bed, silence
 from engine.cutting.cut import (
@@ -41,7 +40,7 @@ from engine.cutting.provenance import (
     sidecar_path,
     x264_options,
 )
-from engine.cutting.scoring import MIX_NAME, place_stems, scored
+from engine.cutting.scoring import Soundtrack, place_stems, scored
 from engine.cutting.subtitles import srt_timestamp, to_srt, to_vtt
 from engine.cutting.titles import render_title_card, title_frame
 from engine.marking import MARKS
@@ -51,9 +50,6 @@ from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_
 from film.disclosure import AI_LABEL
 from film.process import cores, pid_alive
 from film.timeline import Graphic
-
-if TYPE_CHECKING:
-    from engine.sound.score import Score
 
 __all__ = [
     "COMMENT",
@@ -170,10 +166,9 @@ class FfmpegAssembler:
         sweep_stale_work(out_dir)
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
-            score: Score | None = None
+            sound: Soundtrack | None = None
             if opts.sound.enabled:  # first: the cues follow the speech, and burned cues are pixels
-                voices = self.card_cache / "voices" if self.card_cache is not None else work / "voices"
-                timeline, score = scored(timeline, plan, opts, work, voices)
+                timeline, sound = scored(timeline, plan, opts, work, self.card_cache)
             srt = to_srt(timeline.subtitles)
             vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)
             with ThreadPoolExecutor(max_workers=_probe_workers(len(timeline.clips))) as pool:
@@ -185,7 +180,7 @@ class FfmpegAssembler:
                 if opts.exports:
                     fps = [s.fps for s in sources]
                     sheet = side.submit(contact_sheet, timeline, plan, work / SHEET_NAME, take_fps=fps)
-                film = self._film(timeline, plan, sources, work, sound=score is not None)
+                film = self._film(timeline, plan, sources, work, sound=sound)
                 if sheet is not None:
                     sheet.result()
             names = [PLAN_NAME, SRT_NAME, VTT_NAME]
@@ -200,15 +195,15 @@ class FfmpegAssembler:
             (work / PLAN_NAME).write_text(plan.model_dump_json(indent=2), encoding="utf-8")
             if opts.exports:
                 (work / TIMELINE_NAME).write_text(timeline.model_dump_json(indent=2), encoding="utf-8")
-                write_otio(timeline, plan, work / OTIO_NAME, stems=list(score.mix.stems) if score else ())
+                write_otio(timeline, plan, work / OTIO_NAME, stems=sound.stems if sound else ())
                 names += [TIMELINE_NAME, OTIO_NAME, SHEET_NAME]
-            place_stems(work, out_dir)
+            place_stems(sound, out_dir, work)
             for name in [*names, FILM_NAME]:  # the film last: its presence means the rest is there
                 os.replace(work / name, out_dir / name)
         return out_dir / FILM_NAME
 
     def _film(self, timeline: Timeline, plan: FilmPlan, sources: Sequence[ClipSource], work: Path, *,
-              sound: bool) -> Path:  # fmt: skip
+              sound: Soundtrack | None) -> Path:  # fmt: skip
         """The picture cut and joined with its sound in `work`, checked to have every frame."""
         pieces = plan_pieces(timeline, sources, burn=self.options.burn_subtitles)
         parts = self._render(pieces, timeline, sources, work)
@@ -308,10 +303,10 @@ class FfmpegAssembler:
         return cached
 
     def _mux(self, listing: Path, timeline: Timeline, plan: FilmPlan, work: Path, film: Path, *,
-             sound: bool) -> None:  # fmt: skip
+             sound: Soundtrack | None) -> None:  # fmt: skip
         opts = self.options
-        if sound:  # the scored mix, from work/mix.wav
-            audio_in, audio_codec = ["-i", str(work / MIX_NAME)], ["-c:a", "aac", "-b:a", "192k"]
+        if sound is not None:  # the scored mix, encoded once
+            audio_in, audio_codec = ["-i", str(sound.mix)], ["-c:a", "copy"]
         elif opts.music is not None:
             bed = music_bed(opts.music, timeline.total_s, timeline.subtitles, work / "bed.m4a", opts.loudness)
             audio_in, audio_codec = ["-i", str(bed)], ["-c:a", "copy"]

@@ -125,3 +125,22 @@ def test_ambience_changes_scene_on_the_edits_transition(takes: list[Path], tmp_p
         assert middle < full / 10 and _rms(bed, 1.76, 1.8) > middle  # down to nothing at the cut
     else:
         assert _rms(bed, 1.9, 1.97) > full / 2 and _rms(bed, 2.03, 2.1) < full / 4  # a 50-ms fade
+
+
+def test_a_soundtrack_is_kept_by_what_it_is_made_of(takes: list[Path], tmp_path: Path) -> None:
+    """Another frame size (an ad's platforms) reuses the kept mix; another line scores anew."""
+    from engine.cutting.assemble import AssembleOptions
+    from engine.cutting.scoring import scored
+
+    cue = SubtitleCue(start_s=0.5, end_s=1.5, text="Cast off.", speaker="Maya")
+    timeline, plan = _cut(takes, cues=(cue,))
+    log = tmp_path / "renders.log"
+    options = AssembleOptions(sound=SoundOptions(render_log=log))
+    first = scored(timeline, plan, options, tmp_path / "w1", tmp_path / "cache")[1]
+    tall = timeline.model_copy(update={"width": 36, "height": 64})
+    again, kept = scored(tall, plan, options, tmp_path / "w2", tmp_path / "cache")
+    assert kept == first and (kept.mix).is_file() and set(kept.stems) == {"dialogue", "ambience", "foley"}
+    assert again.subtitles[0].end_s >= timeline.subtitles[0].end_s and len(log.read_text().splitlines()) == 1
+    other = timeline.model_copy(update={"subtitles": (cue.model_copy(update={"text": "Hold on."}),)})
+    assert scored(other, plan, options, tmp_path / "w3", tmp_path / "cache")[1].folder != first.folder
+    assert len(log.read_text().splitlines()) == 2 and not list((tmp_path / "cache").glob(".mix-*"))
