@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.cutting.once import identity, one_at_a_time
 from engine.media import run_ffmpeg
-from film import FilmPlan, SubtitleCue, Timeline, stable_hash
+from film import Clip, FilmPlan, SubtitleCue, Timeline, stable_hash
 
 if TYPE_CHECKING:
     from engine.cutting.assemble import AssembleOptions
@@ -48,17 +48,28 @@ def _known(path: str) -> list[object]:
     return identity(Path(path)) if path and Path(path).is_file() else []
 
 
+def _heard(clip: Clip) -> list[object]:
+    """What a clip's take adds to the sound: its foley cues (by content: a take redrawn with
+    another camera has the same impacts) and any sound the engine made with it."""
+    from engine.cutting.mp4 import has_sound
+    from engine.previz.foley_cues import read_foley
+    from engine.previz.renderer import boxes_path
+
+    take = Path(clip.take_path)
+    cues = read_foley(Path(clip.boxes) if clip.boxes else boxes_path(take))
+    own = _known(clip.sound) or (
+        _known(clip.take_path) if take.is_file() and has_sound(take) is not False else []
+    )
+    return [[c.model_dump(mode="json") for c in cues] if cues is not None else None, own]
+
+
 def soundtrack_key(timeline: Timeline, plan: FilmPlan, options: AssembleOptions) -> str:
     """The content hash of everything that changes a cut's sound, and nothing that does not
     (the frame size, graphics, the picture's look)."""
-    from engine.previz.renderer import boxes_path
     from engine.sound.speech import espeak_version
 
-    clips = [
-        [c.shot_id, c.in_frame, c.out_frame, c.transition_in, c.transition_frames, _known(c.take_path),
-         _known(c.boxes or str(boxes_path(Path(c.take_path)))), _known(c.sound)]
-        for c in timeline.clips
-    ]  # fmt: skip
+    clips = [[c.shot_id, c.in_frame, c.out_frame, c.transition_in, c.transition_frames, *_heard(c)]
+             for c in timeline.clips]  # fmt: skip
     cast = [c.model_dump(mode="json", include={"id", "name", "build", "voice"}) for c in plan.characters]
     heard = {"id", "scene_id", "frames", "performances", "physics", "dialogue"}
     shots = [s.model_dump(mode="json", include=heard) for s in plan.shots]
