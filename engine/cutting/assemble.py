@@ -67,6 +67,10 @@ SRT_NAME = "film.srt"
 VTT_NAME = "film.vtt"
 PLAN_NAME = "plan.json"
 COMMENT = AI_LABEL
+SCORED_MAX_S = 120.0
+"""Films up to this long are scored (voices, ambience, foley, the mix); the mix holds the whole
+film's sound in memory, so longer ones keep the music bed alone until it streams, and memory
+stays flat at any length."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ class FfmpegAssembler:
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
             sound: Soundtrack | None = None
-            if opts.sound.enabled:  # first: the cues follow the speech, and burned cues are pixels
+            if opts.sound.enabled and timeline.total_s <= SCORED_MAX_S:  # first: cues follow the speech
                 timeline, sound = scored(timeline, plan, opts, work, self.card_cache)
             srt = to_srt(timeline.subtitles)
             vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)
