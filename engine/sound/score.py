@@ -29,7 +29,7 @@ from engine.sound.mix import Mix, integrated_lufs, mix_stems, stereo
 from engine.sound.options import NativeMode, SoundOptions
 from engine.sound.tracks import decode_audio
 from engine.sound.voices import Line, performed, speak, voice_for
-from film import Character, FilmPlan, FoleyCue, Scene, Shot, SubtitleCue, Timeline, stable_hash
+from film import Character, Clip, FilmPlan, FoleyCue, Scene, Shot, SubtitleCue, Timeline, stable_hash
 
 LINE_GAP_S = 0.15
 """Silence between two lines spoken in one cue, or after a line that overran into the next cue."""
@@ -194,7 +194,7 @@ def _ambience(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, f
         shot = shots.get(clip.shot_id)
         if shot is None:
             continue
-        if runs and runs[-1][1] == i - 1 and _same_air(runs[-1][2], shot):
+        if runs and runs[-1][1] == i - 1 and _air(runs[-1][2]) == _air(shot):
             runs[-1] = (runs[-1][0], i, runs[-1][2])
         else:
             runs.append((i, i, shot))
@@ -245,13 +245,9 @@ def _air(shot: Shot) -> list[object]:
     ]
 
 
-def _same_air(a: Shot, b: Shot) -> bool:
-    return _air(a) == _air(b)
-
-
-def _fade_s(clip: object, fps: int) -> float:
-    frames = getattr(clip, "transition_frames", 0)
-    return max(CUT_FADE_S, frames / fps)
+def _fade_s(clip: Clip, fps: int) -> float:
+    """How long the beds cross at `clip`'s cut: its transition's window, or briefly at a cut."""
+    return max(CUT_FADE_S, clip.transition_frames / fps)
 
 
 def _envelope(n: int, fade_in: int, fade_out: int) -> np.ndarray:
