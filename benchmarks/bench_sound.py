@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 from agents.editor import edit  # noqa: E402
 from agents.recaptioner import recaption  # noqa: E402
 from engine.previz import PrevizRenderer  # noqa: E402
-from engine.sound.mix import integrated_lufs, true_peak_db  # noqa: E402
+from engine.sound.loudness import integrated_lufs  # noqa: E402
+from engine.sound.mix import true_peak_db  # noqa: E402
 from engine.sound.onsets import detect_onsets  # noqa: E402
 from engine.sound.options import SoundOptions  # noqa: E402
 from engine.sound.score import score  # noqa: E402
@@ -105,17 +106,19 @@ def main() -> None:
         render_s = time.perf_counter() - started
         timeline = edit(plan, takes)
         started = time.perf_counter()
-        found = score(timeline, plan, SoundOptions(cache=folder / "voices"), folder / "voices")
+        voices = folder / "voices"
+        found = score(timeline, plan, SoundOptions(cache=voices), voices, folder / "mix")
         mix_s = time.perf_counter() - started
+        foley, mixed = found.mix.stem("foley"), found.mix.samples()
     impacts = [c.t_s for c in found.foley if c.kind == "impact"]
-    onsets = detect_onsets(found.mix.stems["foley"])
+    onsets = detect_onsets(foley)
     errors = [min(abs(o - t) for o in onsets) * 1000 for t in impacts] if onsets else [float("inf")]
     err = statistics.median(errors)
     steps = len(found.foley) - len(impacts)
     print(f"film render (previz, one shot after another): {render_s:.2f} s for {plan.total_s:.0f} s of film")
     print(f"soundtrack: {mix_s:.2f} s ({lines} lines, {len(found.spoken)} spoken; {len(impacts)} impacts, "
           f"{steps} footsteps, {len(onsets)} onsets found in the foley stem)")  # fmt: skip
-    measured = integrated_lufs(found.mix.mix), true_peak_db(found.mix.mix)
+    measured = integrated_lufs(mixed), true_peak_db(mixed)
     print(f"mix: {measured[0]:.1f} LUFS, true peak {measured[1]:.1f} dBTP (measured after the timing)")
     print(f"sound: mix_s={mix_s:.2f} vs_film_render={mix_s / render_s:.3f} onset_err_ms={err:.1f}")
 

@@ -11,7 +11,6 @@ first and is moved into place at the end, so a failure leaves no partial file.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from engine.cutting.cut import (
 from engine.cutting.exports import OTIO_NAME, SHEET_NAME, TIMELINE_NAME, contact_sheet, write_otio
 from engine.cutting.lettering import fingerprint as lettering_fingerprint
 from engine.cutting.mp4 import read_video
-from engine.cutting.once import identity, one_at_a_time
+from engine.cutting.once import identity, one_at_a_time, sweep_stale
 from engine.cutting.provenance import (
     C2paSigner,
     provenance_metadata,
@@ -48,7 +47,7 @@ from engine.media import H264_ARGS, MediaInfo, encode_workers, probe, run_ffmpeg
 from engine.sound.options import SoundOptions
 from film import BadInput, FilmPlan, RenderFailure, Timeline, TitleCard, stable_hash
 from film.disclosure import AI_LABEL
-from film.process import cores, pid_alive
+from film.process import cores
 from film.timeline import Graphic
 
 __all__ = [
@@ -67,10 +66,6 @@ SRT_NAME = "film.srt"
 VTT_NAME = "film.vtt"
 PLAN_NAME = "plan.json"
 COMMENT = AI_LABEL
-SCORED_MAX_S = 120.0
-"""Films up to this long are scored (voices, ambience, foley, the mix); the mix holds the whole
-film's sound in memory, so longer ones keep the music bed alone until it streams, and memory
-stays flat at any length."""
 
 
 @dataclass(frozen=True)
@@ -98,15 +93,6 @@ def _touches(graphic: Graphic, group: Sequence[EncodePiece]) -> bool:
 
 
 WORK_PREFIX = ".assemble-"
-
-
-def sweep_stale_work(out_dir: Path) -> None:
-    """Remove work folders that a killed assembly left in `out_dir` (their process is gone):
-    a resumed run must not leave litter next to the film."""
-    for old in out_dir.glob(f"{WORK_PREFIX}*"):
-        pid = old.name.removeprefix(WORK_PREFIX).split("-", 1)[0]
-        if old.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _concat_line(path: Path) -> str:
@@ -167,11 +153,11 @@ class FfmpegAssembler:
         out_dir.mkdir(parents=True, exist_ok=True)
         to_srt(timeline.subtitles)  # fail on bad cues before spending time on sound and video
         opts = self.options
-        sweep_stale_work(out_dir)
+        sweep_stale(out_dir, WORK_PREFIX)  # a resumed run must not leave litter next to the film
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=f"{WORK_PREFIX}{os.getpid()}-") as tmp:
             work = Path(tmp)
             sound: Soundtrack | None = None
-            if opts.sound.enabled and timeline.total_s <= SCORED_MAX_S:  # first: cues follow the speech
+            if opts.sound.enabled:  # first: cues follow the speech
                 timeline, sound = scored(timeline, plan, opts, work, self.card_cache)
             srt = to_srt(timeline.subtitles)
             vtt = to_vtt(timeline.subtitles, timeline.language or plan.language)

@@ -1,12 +1,16 @@
-"""Cached files made once: what identifies a source file for a cache key, and a per-file lock
-so threads of one process that want the same cached piece wait for the first to make it."""
+"""Cached files made once: what identifies a source file for a cache key, a per-file lock so
+threads of one process that want the same cached piece wait for the first to make it, and the
+sweep of work folders that a killed process left behind."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from film.process import pid_alive
 
 
 def identity(path: Path) -> list[object]:
@@ -38,3 +42,11 @@ def one_at_a_time(cached: Path) -> Iterator[None]:
                 _MAKING[cached] = (lock, users)
             else:
                 del _MAKING[cached]  # a long-lived worker keeps no lock per piece it ever made
+
+
+def sweep_stale(folder: Path, prefix: str) -> None:
+    """Remove the work folders `<prefix><pid>-*` in `folder` whose process is gone."""
+    for old in folder.glob(f"{prefix}*"):
+        pid = old.name.removeprefix(prefix).split("-", 1)[0]
+        if old.is_dir() and pid.isdigit() and not pid_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)

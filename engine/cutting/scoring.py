@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.cutting.once import identity, one_at_a_time
+from engine.cutting.once import identity, one_at_a_time, sweep_stale
 from engine.media import run_ffmpeg
 from film import Clip, FilmPlan, SubtitleCue, Timeline, stable_hash
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 MIX_NAME = "mix.m4a"
 STEMS_DIR = "stems"
 CUES_NAME = "cues.json"
+MIX_PREFIX = ".mix-"
 SOUND_VERSION = 1
 """Raise when the synthesis or the mix changes what a soundtrack sounds like: kept ones go stale."""
 
@@ -97,7 +98,8 @@ def scored(timeline: Timeline, plan: FilmPlan, options: AssembleOptions, work: P
     with one_at_a_time(kept):
         if not (kept / CUES_NAME).is_file():
             cache.mkdir(parents=True, exist_ok=True)
-            fresh = Path(tempfile.mkdtemp(dir=cache, prefix=".mix-"))
+            sweep_stale(cache, MIX_PREFIX)  # a killed scoring's half-made mix
+            fresh = Path(tempfile.mkdtemp(dir=cache, prefix=f"{MIX_PREFIX}{os.getpid()}-"))
             try:
                 _score(timeline, plan, options, fresh, cache / "voices")
                 kept.parent.mkdir(parents=True, exist_ok=True)
@@ -116,16 +118,13 @@ def _score(timeline: Timeline, plan: FilmPlan, options: AssembleOptions, folder:
            voices: Path) -> tuple[Timeline, Soundtrack]:  # fmt: skip
     """Score the cut into `folder`: mix.m4a, cues.json and (with exports) stems/<name>.wav."""
     from engine.sound.score import score
-    from engine.sound.tracks import write_wav
 
-    found = score(timeline, plan, options.sound, voices, music=options.music, loudness=options.loudness)
-    folder.mkdir(parents=True, exist_ok=True)
-    wav = write_wav(found.mix.mix, folder / "mix.wav")
+    found = score(timeline, plan, options.sound, voices, folder, music=options.music,
+                  loudness=options.loudness, keep_stems=bool(options.exports))  # fmt: skip
+    wav = found.mix.path
     run_ffmpeg(["-i", str(wav), "-c:a", "aac", "-b:a", "192k", str(folder / MIX_NAME)], "encode the mix")
     wav.unlink()
-    stems = tuple(found.mix.stems) if options.exports else ()
-    for name in stems:
-        write_wav(found.mix.stems[name], folder / STEMS_DIR / f"{name}.wav")
+    stems = found.mix.stems
     saved = {"subtitles": [c.model_dump(mode="json") for c in found.subtitles], "stems": list(stems)}
     (folder / CUES_NAME).write_text(json.dumps(saved), encoding="utf-8")
     return timeline.model_copy(update={"subtitles": found.subtitles}), Soundtrack(folder, stems)

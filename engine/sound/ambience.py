@@ -20,6 +20,7 @@ import numpy as np
 from scipy import signal
 
 from engine.sound.foley import filtered
+from engine.sound.loudness import K_WEIGHTING
 from engine.sound.onsets import SAMPLE_RATE
 from film import BadInput, Physics, RenderFailure, Scene, Weather
 from templates import template_path
@@ -30,13 +31,6 @@ OUTDOOR_KINDS = ("rain", "wind", "surf", "city")  # heard through the walls from
 MAX_SECONDS = 900.0  # one bed is a shot or a scene; a 15-min bed already holds ~6 GB of working noise
 DRIFT_GRID = 48  # samples between the points of a slow curve, joined by straight lines
 TABLE = template_path("sound", "ambience.toml")
-# BS.1770's K-weighting at 48 kHz: a high shelf (the head) and a high-pass (RLB).
-K_WEIGHTING = np.array(
-    [
-        [1.53512485958697, -2.69169618940638, 1.19839281085285, 1.0, -1.69065929318241, 0.73248077421585],
-        [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621],
-    ]
-)
 
 
 @dataclass(frozen=True)

@@ -32,24 +32,44 @@ STEP_DECAY_S = {"walk": 0.045, "run": 0.028}
 RUN_MS = 2.5  # a footstep without a pace is a run above this speed
 
 
+class FoleyStem:
+    """The foley stem, mono float32 at 48 kHz, asked for in windows that move forward: each cue's
+    sound starts at sample round(t_s·48000) and is synthesised once, when a window first
+    reaches it, and let go once the windows have passed its end."""
+
+    def __init__(self, cues: Sequence[FoleyCue], seconds: float, seed: int) -> None:
+        self.n = _length(seconds)
+        seen: dict[str, int] = {}
+        self._todo: list[tuple[int, FoleyCue, list[int]]] = []  # start, cue, its seed words
+        for cue in cues:
+            key = cue.model_dump_json()
+            repeat = seen.get(key, 0)
+            seen[key] = repeat + 1
+            start = round(cue.t_s * SAMPLE_RATE)
+            if start < self.n:
+                self._todo.append((start, cue, [_seed(seed), *_words(key), repeat]))
+        self._todo.sort(key=lambda item: item[0])
+        self._ringing: list[tuple[int, np.ndarray]] = []
+
+    def window(self, a: int, b: int) -> np.ndarray:
+        b = min(b, self.n)
+        while self._todo and self._todo[0][0] < b:
+            start, cue, words = self._todo.pop(0)
+            self._ringing.append((start, impact_sound(cue, np.random.default_rng(words))))
+        out = np.zeros(max(0, b - a), np.float64)
+        for start, sound in self._ringing:
+            lo, hi = max(a, start), min(b, start + len(sound))
+            if lo < hi:
+                out[lo - a : hi - a] += sound[lo - start : hi - start]
+        self._ringing = [(start, sound) for start, sound in self._ringing if start + len(sound) > b]
+        return out.astype(np.float32)
+
+
 def foley_track(cues: Sequence[FoleyCue], seconds: float, seed: int) -> np.ndarray:
-    """The foley stem, mono (n,) float32 at 48 kHz, n = round(seconds·48000): each cue's sound
-    starts at sample round(t_s·48000); cues at or past the end are dropped, sounds running past
-    the end are cut there."""
-    n = _length(seconds)
-    track = np.zeros(n, dtype=np.float64)
-    seen: dict[str, int] = {}
-    for cue in cues:
-        start = round(cue.t_s * SAMPLE_RATE)
-        key = cue.model_dump_json()
-        repeat = seen.get(key, 0)
-        seen[key] = repeat + 1
-        if start >= n:
-            continue
-        sound = impact_sound(cue, np.random.default_rng([_seed(seed), *_words(key), repeat]))
-        end = min(n, start + len(sound))
-        track[start:end] += sound[: end - start]
-    return track.astype(np.float32)
+    """The whole foley stem at once (n = round(seconds·48000)): cues at or past the end are
+    dropped, sounds running past the end are cut there."""
+    stem = FoleyStem(cues, seconds, seed)
+    return stem.window(0, stem.n)
 
 
 def impact_sound(cue: FoleyCue, rng: np.random.Generator) -> np.ndarray:

@@ -23,13 +23,13 @@ from engine.cutting.mp4 import has_sound
 from engine.media import probe
 from engine.previz.foley_cues import foley_cues, read_foley
 from engine.previz.renderer import boxes_path
-from engine.sound.ambience import ambience_bed
-from engine.sound.foley import foley_track
-from engine.sound.mix import Mix, integrated_lufs, mix_stems, stereo
+from engine.sound.foley import FoleyStem
+from engine.sound.loudness import integrated_lufs
+from engine.sound.mix import Mix, Stem, mix_stems
 from engine.sound.options import NativeMode, SoundOptions
-from engine.sound.tracks import decode_audio
+from engine.sound.stems import Beds, EngineSound, Heard, Lines, MusicBed, Run, Under
 from engine.sound.voices import Line, performed, speak, voice_for
-from film import Character, Clip, FilmPlan, FoleyCue, Scene, Shot, SubtitleCue, Timeline, stable_hash
+from film import Character, Clip, FilmPlan, FoleyCue, Shot, SubtitleCue, Timeline, stable_hash
 
 LINE_GAP_S = 0.15
 """Silence between two lines spoken in one cue, or after a line that overran into the next cue."""
@@ -38,9 +38,7 @@ CUE_TAIL_S = 0.2
 CUT_FADE_S = 0.05
 """Ambience cross-fade at a hard cut: short enough to feel like a cut, long enough not to click."""
 EDGE_FADE_S = 0.5
-BED_LOOP_S, LOOP_FADE_S = 60.0, 1.0
 DIALOGUE_LUFS = -18.0
-MUSIC_LUFS = -22.0
 
 
 @dataclass(frozen=True)
@@ -65,25 +63,32 @@ class Score:
     """Every foley cue at its film time."""
 
 
-def score(timeline: Timeline, plan: FilmPlan, options: SoundOptions, cache: Path, *,
-          music: Path | None = None, loudness: Loudness | None = None) -> Score:  # fmt: skip
-    """The film's soundtrack and the subtitle cues re-timed to its speech."""
+def score(timeline: Timeline, plan: FilmPlan, options: SoundOptions, cache: Path, folder: Path, *,
+          music: Path | None = None, loudness: Loudness | None = None,
+          keep_stems: bool = True) -> Score:  # fmt: skip
+    """The film's soundtrack, mixed into `folder` (mix.wav, and stems/*.wav with `keep_stems`),
+    and the subtitle cues re-timed to its speech."""
     loudness = loudness or Loudness()
     n = round(timeline.total_s * SAMPLE_RATE)
     spans = _clip_spans(timeline)
     shots = {shot.id: shot for shot in plan.shots}
-    dialogue, cues, spoken = _dialogue(timeline, plan, spans, shots, options, options.cache or cache, n)
-    native, replaced = _native(timeline, spans, n, options.native)
-    ambience = _ambience(timeline, plan, spans, shots, n) * (1.0 - replaced)[:, None]
+    dialogue, cues, spoken = _dialogue(timeline, plan, spans, shots, options, options.cache or cache)
+    native = _engine_sound(timeline, spans, n, options.native)
     placed = _foley_cues(timeline, plan, spans, shots)
-    foley = stereo(foley_track(placed, timeline.total_s, plan.seed)) * (1.0 - replaced)[:, None]
-    stems = {"dialogue": dialogue, "ambience": ambience, "foley": foley}
-    if native is not None:
+    ours: dict[str, Stem] = {"ambience": _beds(timeline, plan, spans, shots, n),
+                             "foley": FoleyStem(placed, timeline.total_s, plan.seed)}  # fmt: skip
+    stems: dict[str, Stem] = {"dialogue": dialogue}
+    stems |= {name: Under(stem, native) for name, stem in ours.items()} if native.replaces else ours
+    if native.clips:
         stems["native"] = native
+    folder.mkdir(parents=True, exist_ok=True)
     if music is not None:
-        stems["music"] = _music(music, timeline.total_s)
-    anchored = bool(spoken) or native is not None or music is not None
-    mixed = mix_stems(stems, loudness, normalise=anchored)
+        stems["music"] = MusicBed(music, timeline.total_s, folder)
+    anchored = bool(spoken) or bool(native.clips) or music is not None
+    try:
+        mixed = mix_stems(stems, loudness, folder, n=n, normalise=anchored, keep_stems=keep_stems)
+    finally:
+        (folder / "music.f32").unlink(missing_ok=True)
     return Score(mixed, cues, tuple(spoken), tuple(placed))
 
 
@@ -133,11 +138,11 @@ def _emotion(shot: Shot | None, character: Character | None) -> str:
 
 
 def _dialogue(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, float]],
-              shots: dict[str, Shot], options: SoundOptions, cache: Path,
-              n: int) -> tuple[np.ndarray, tuple[SubtitleCue, ...], list[Spoken]]:  # fmt: skip
+              shots: dict[str, Shot], options: SoundOptions,
+              cache: Path) -> tuple[Lines, tuple[SubtitleCue, ...], list[Spoken]]:  # fmt: skip
     """Every cue spoken in time order from its start (or after the speech before it), and the
     cues re-timed to hold their speech; a cue that starts past the film's end is left as it is."""
-    track = np.zeros(n, np.float32)
+    track = Lines()
     language = timeline.language or plan.language
     cues = list(timeline.subtitles)
     order = sorted(range(len(cues)), key=lambda k: cues[k].start_s)
@@ -156,7 +161,8 @@ def _dialogue(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, f
             voice = performed(voice_for(character, language), _emotion(shot, character))
             who_id = character.id if character else ""
             speech = speak(Line(text, language, voice, who_id), options.tts, cache, options.render_log)
-            _level(speech.samples, track, round(at * SAMPLE_RATE))
+            if len(speech.samples):
+                track.placed.append((round(at * SAMPLE_RATE), _levelled(speech.samples)))
             spoken.append(Spoken(k, text, who_id, at, at + speech.seconds, speech.key, speech.cached))
             free_s, at = at + speech.seconds, at + speech.seconds + LINE_GAP_S
         said[k] = (start, free_s)
@@ -170,25 +176,22 @@ def _dialogue(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, f
     return track, tuple(cues), spoken
 
 
-def _level(speech: np.ndarray, track: np.ndarray, at: int) -> None:
-    """Add one line into the dialogue track at sample `at`, at the dialogue level (loudness for
-    a line long enough to gate, RMS for a word or two)."""
-    if at >= len(track) or not len(speech):
-        return
+def _levelled(speech: np.ndarray) -> np.ndarray:
+    """One line at the dialogue level (loudness for a line long enough to gate, RMS for a word
+    or two)."""
     loud = integrated_lufs(speech)
     if not math.isfinite(loud):
         rms = float(np.sqrt(np.mean(np.square(speech, dtype=np.float64))))
         loud = 20 * math.log10(rms) - 0.7 if rms > 0 else DIALOGUE_LUFS  # ~LUFS of a mono centre
-    piece = speech[: len(track) - at] * np.float32(10 ** ((DIALOGUE_LUFS - loud) / 20))
-    track[at : at + len(piece)] += piece
+    return speech * np.float32(10 ** ((DIALOGUE_LUFS - loud) / 20))
 
 
-def _ambience(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, float]],
-              shots: dict[str, Shot], n: int) -> np.ndarray:  # fmt: skip
+def _beds(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, float]],
+          shots: dict[str, Shot], n: int) -> Beds:  # fmt: skip
     """One bed per run of clips in the same scene and weather, cross-faded where runs meet:
     over the transition's window where there is one, briefly at a hard cut, and a dip to black
     fades out before the cut and in after it."""
-    out = np.zeros((n, 2), np.float32)
+    beds: list[Run] = []
     runs: list[tuple[int, int, Shot]] = []  # first clip, last clip, a shot of the run
     for i, clip in enumerate(timeline.clips):
         shot = shots.get(clip.shot_id)
@@ -214,25 +217,9 @@ def _ambience(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, f
             continue
         scene = plan.scene(shot.scene_id)
         seed = int(stable_hash({"seed": plan.seed, "scene": scene.id, "air": _air(shot)})[:8], 16)
-        bed = _bed(scene, shot, b - a, seed)
-        envelope = _envelope(b - a, round(fade_in * SAMPLE_RATE), round(fade_out * SAMPLE_RATE))
-        out[a : a + len(bed)] += bed * envelope[: len(bed), None]
-    return out
-
-
-def _bed(scene: Scene, shot: Shot, n: int, seed: int) -> np.ndarray:
-    """n samples of a scene's bed: synthesised whole up to BED_LOOP_S, longer runs loop it with
-    an equal-power cross-fade (memory stays bounded for a half-hour scene; no one hears a
-    minute of rain repeat)."""
-    loop = round(BED_LOOP_S * SAMPLE_RATE)
-    if n <= loop:
-        return ambience_bed(scene, shot.physics, n / SAMPLE_RATE, seed)[:n]
-    fade = round(LOOP_FADE_S * SAMPLE_RATE)
-    piece = ambience_bed(scene, shot.physics, (loop + fade) / SAMPLE_RATE, seed)[: loop + fade]
-    rise = np.sin(0.5 * np.pi * (np.arange(fade) + 0.5) / fade).astype(np.float32)[:, None]
-    body = piece[:loop].copy()
-    body[:fade] = body[:fade] * rise + piece[loop : loop + fade] * np.sqrt(1.0 - rise**2)  # seamless wrap
-    return np.tile(body, (n // loop + 1, 1))[:n]
+        fades = round(fade_in * SAMPLE_RATE), round(fade_out * SAMPLE_RATE)
+        beds.append(Run(a, b, *fades, scene, shot.physics, seed))
+    return Beds(beds)
 
 
 def _air(shot: Shot) -> list[object]:
@@ -248,17 +235,6 @@ def _air(shot: Shot) -> list[object]:
 def _fade_s(clip: Clip, fps: int) -> float:
     """How long the beds cross at `clip`'s cut: its transition's window, or briefly at a cut."""
     return max(CUT_FADE_S, clip.transition_frames / fps)
-
-
-def _envelope(n: int, fade_in: int, fade_out: int) -> np.ndarray:
-    """Equal-power fades: a sine rise over `fade_in` samples, a cosine fall over `fade_out`."""
-    env = np.ones(n, np.float32)
-    up, down = min(fade_in, n), min(fade_out, n)
-    if up:
-        env[:up] *= np.sin(0.5 * np.pi * (np.arange(up) + 0.5) / up)
-    if down:
-        env[n - down :] *= np.cos(0.5 * np.pi * (np.arange(down) + 0.5) / down)
-    return env
 
 
 def _foley_cues(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float, float]],
@@ -280,33 +256,17 @@ def _foley_cues(timeline: Timeline, plan: FilmPlan, spans: Sequence[tuple[float,
     return sorted(placed, key=lambda c: c.t_s)
 
 
-def _native(timeline: Timeline, spans: Sequence[tuple[float, float]], n: int,
-            mode: NativeMode) -> tuple[np.ndarray | None, np.ndarray]:  # fmt: skip
-    """The sound engines made with their takes, laid on the clips' spans; and where it
-    replaces our ambience and foley (1) or plays under them (0)."""
-    track: np.ndarray | None = None
-    replaced = np.zeros(n, np.float32)
+def _engine_sound(timeline: Timeline, spans: Sequence[tuple[float, float]], n: int,
+                  mode: NativeMode) -> EngineSound:  # fmt: skip
+    """The clips whose takes carry sound the engine made with them, on their spans."""
+    heard: list[Heard] = []
     for i, clip in enumerate(timeline.clips):
         source = Path(clip.sound) if clip.sound else Path(clip.take_path)
-        heard = source.is_file() if clip.sound else has_sound(source)
-        if heard is None:  # not an MP4 we can read: ask ffmpeg
-            heard = probe(source).has_audio
-        if not heard:
-            continue
+        found = source.is_file() if clip.sound else has_sound(source)
+        if found is None:  # not an MP4 we can read: ask ffmpeg
+            found = probe(source).has_audio
         lo, hi = spans[i]
         a, b = round(lo * SAMPLE_RATE), min(n, round(hi * SAMPLE_RATE))
-        piece = decode_audio(source, hi - lo, start_s=clip.in_frame / timeline.fps)[: b - a]
-        track = np.zeros((n, 2), np.float32) if track is None else track
-        track[a : a + len(piece)] += piece
-        if mode == "replace":
-            replaced[a:b] = 1.0
-    return track, replaced
-
-
-def _music(music: Path, total_s: float) -> np.ndarray:
-    """The user's bed looped to the film, faded in and out, at the music level."""
-    bed = decode_audio(music, total_s, loop=True)
-    fade = round(min(1.0, total_s / 4) * SAMPLE_RATE)
-    bed = bed * _envelope(len(bed), fade, fade)[:, None]
-    loud = integrated_lufs(bed)
-    return bed * np.float32(10 ** ((MUSIC_LUFS - loud) / 20)) if math.isfinite(loud) else bed
+        if found and a < b:
+            heard.append(Heard(a, b, source, clip.in_frame / timeline.fps))
+    return EngineSound(heard, replaces=mode == "replace")

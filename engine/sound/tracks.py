@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import wave
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -20,32 +22,59 @@ def decode_audio(path: Path, seconds: float, *, start_s: float = 0.0, loop: bool
     """`seconds` of `path`'s first audio stream from `start_s`, as (n, 2) float32 at 48 kHz;
     looped to length with `loop`, else padded with silence where the file is shorter. A
     missing file is bad input in `field`."""
+    n = max(0, round(seconds * SAMPLE_RATE))
+    done = _decode(path, seconds, start_s, loop, field, "-")
+    samples = np.frombuffer(done, dtype="<f4").reshape(-1, 2)[:n]
+    return np.pad(samples, ((0, n - len(samples)), (0, 0))) if len(samples) < n else samples.copy()
+
+
+def decode_to(path: Path, seconds: float, dest: Path, *, loop: bool = False, field: str = "music") -> Path:
+    """Like `decode_audio`, into `dest` as raw float32 stereo samples (a long bed stays on disk)."""
+    _decode(path, seconds, 0.0, loop, field, str(dest))
+    return dest
+
+
+def _decode(path: Path, seconds: float, start_s: float, loop: bool, field: str, to: str) -> bytes:
     path = Path(path)
     if not path.is_file():
         raise BadInput(field, str(path), "no such audio file")
-    n = max(0, round(seconds * SAMPLE_RATE))
     where = ["-stream_loop", "-1"] if loop else []
-    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", *where,
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *where,
            "-ss", f"{start_s:.6f}", "-i", str(path), "-map", "0:a:0", "-t", f"{seconds:.6f}",
-           "-f", "f32le", "-ac", "2", "-ar", str(SAMPLE_RATE), "-"]  # fmt: skip
+           "-f", "f32le", "-ac", "2", "-ar", str(SAMPLE_RATE), to]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, check=False)
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderFailure(f"could not decode the sound of {path.name}: {said[-1] if said else '?'}")
-    samples = np.frombuffer(done.stdout, dtype="<f4").reshape(-1, 2)[:n]
-    return np.pad(samples, ((0, n - len(samples)), (0, 0))) if len(samples) < n else samples.copy()
+    return done.stdout
 
 
-def write_wav(samples: np.ndarray, dest: Path) -> Path:
-    """A 16-bit PCM stereo WAV at 48 kHz, written whole under a temp name and renamed."""
+def stereo(samples: np.ndarray) -> np.ndarray:
+    """(n,) or (n, 2) as (n, 2) float32: a mono source sits in the centre."""
     x = np.asarray(samples, dtype=np.float32)
-    x = np.repeat(x[:, None], 2, axis=1) if x.ndim == 1 else x
-    pcm = np.round(np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")
+    return np.repeat(x[:, None], 2, axis=1) if x.ndim == 1 else x
+
+
+@contextmanager
+def wav_writer(dest: Path) -> Iterator[Callable[[np.ndarray], None]]:
+    """A 16-bit PCM stereo WAV at 48 kHz written a reel at a time: yields the function that
+    appends samples; the file appears at `dest` whole when the block ends, never in part."""
     with atomic_path(Path(dest)) as tmp, wave.open(str(tmp), "wb") as out:
         out.setnchannels(2)
         out.setsampwidth(2)
         out.setframerate(SAMPLE_RATE)
-        out.writeframes(pcm.tobytes())
+
+        def append(samples: np.ndarray) -> None:
+            pcm = np.round(np.clip(stereo(samples), -1.0, 32767 / 32768) * 32768).astype("<i2")
+            out.writeframes(pcm.tobytes())
+
+        yield append
+
+
+def write_wav(samples: np.ndarray, dest: Path) -> Path:
+    """A whole signal as a 16-bit PCM stereo WAV at 48 kHz (see `wav_writer`)."""
+    with wav_writer(dest) as append:
+        append(samples)
     return Path(dest)
 
 

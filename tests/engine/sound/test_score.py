@@ -10,7 +10,7 @@ import pytest
 
 from engine.cutting.audio import SAMPLE_RATE
 from engine.media import FrameWriter
-from engine.sound import score as scoring
+from engine.sound import stems
 from engine.sound.options import SoundOptions
 from engine.sound.score import score
 from engine.sound.tracks import write_wav
@@ -49,15 +49,15 @@ def test_an_engines_sound_plays_under_ours_or_instead_of_it(takes: list[Path], t
     tone = 0.3 * np.sin(2 * np.pi * 1000 * np.arange(2 * RATE) / RATE)
     wav = write_wav(tone.astype(np.float32), tmp_path / "T0.sound.wav")
     timeline, plan = _cut(takes, sound=str(wav))
-    under = score(timeline, plan, SoundOptions(), tmp_path / "voices")
+    under = score(timeline, plan, SoundOptions(), tmp_path / "voices", tmp_path / "mix")
     assert set(under.mix.stems) == {"dialogue", "ambience", "foley", "native"}
-    native, bed = under.mix.stems["native"], under.mix.stems["ambience"]
+    native, bed = under.mix.stem("native"), under.mix.stem("ambience")
     assert (
         _rms(native, 0.2, 1.8) > 0.05 and _rms(native, 2.2, 3.8) == 0.0
     )  # the take's own sound, on its clip
     assert _rms(bed, 0.2, 1.8) > 0.001
-    instead = score(timeline, plan, SoundOptions(native="replace"), tmp_path / "voices")
-    bed = instead.mix.stems["ambience"]
+    instead = score(timeline, plan, SoundOptions(native="replace"), tmp_path / "voices", tmp_path / "mix")
+    bed = instead.mix.stem("ambience")
     assert _rms(bed, 0.0, 2.0) == 0.0 and _rms(bed, 2.2, 3.8) > 0.001  # replaced on its clip only
 
 
@@ -66,8 +66,8 @@ def test_the_music_bed_is_a_stem_and_anchors_the_loudness(takes: list[Path], tmp
         (0.2 * np.sin(2 * np.pi * 220 * np.arange(RATE) / RATE)).astype(np.float32), tmp_path / "m.wav"
     )
     timeline, plan = _cut(takes)
-    found = score(timeline, plan, SoundOptions(), tmp_path / "voices", music=music)
-    bed = found.mix.stems["music"]
+    found = score(timeline, plan, SoundOptions(), tmp_path / "voices", tmp_path / "mix", music=music)
+    bed = found.mix.stem("music")
     assert len(bed) == 4 * RATE and _rms(bed, 1.5, 2.5) > 0.01  # looped to the film
     assert _rms(bed, 0.0, 0.01) < _rms(bed, 1.5, 2.5) / 10  # faded in
     assert abs(found.mix.integrated_lufs - -14.0) < 0.5
@@ -79,7 +79,7 @@ def test_cues_hold_their_speech_and_one_that_was_overrun_waits(takes: list[Path]
             SubtitleCue(start_s=9.0, end_s=9.5, text="Past the end.", speaker="Otto"),
             SubtitleCue(start_s=1.5, end_s=3.5, text="Go.", speaker="Otto"))  # fmt: skip
     timeline, plan = _cut(takes, cues=cues)
-    found = score(timeline, plan, SoundOptions(), tmp_path / "voices")
+    found = score(timeline, plan, SoundOptions(), tmp_path / "voices", tmp_path / "mix")
     first, beyond, second = found.subtitles
     said = {s.cue: s for s in found.spoken}
     assert first.start_s == 0.5 and first.end_s >= said[0].end_s > 1.0  # held to its speech
@@ -89,9 +89,9 @@ def test_cues_hold_their_speech_and_one_that_was_overrun_waits(takes: list[Path]
 
 
 def test_a_bed_longer_than_one_synthesis_loops_without_a_seam(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scoring, "BED_LOOP_S", 2.0)
-    shot = make_shot("S01", frames=24 * 5, physics=Physics(weather=Weather.rain))
-    bed = scoring._bed(SCENE, shot, 5 * RATE, seed=3)
+    monkeypatch.setattr(stems, "BED_LOOP_S", 2.0)
+    rain = Physics(weather=Weather.rain)
+    bed = stems.Beds([stems.Run(0, 5 * RATE, 0, 0, SCENE, rain, 3)]).window(0, 5 * RATE)
     assert bed.shape == (5 * RATE, 2)
     wrap = 2 * RATE
     jump = np.abs(bed[wrap] - bed[wrap - 1]).max()
@@ -115,7 +115,7 @@ def test_ambience_changes_scene_on_the_edits_transition(takes: list[Path], tmp_p
              Clip(shot_id="S02", take_path=str(takes[1]), out_frame=48, transition_in=kind,
                   transition_frames=window))  # fmt: skip
     timeline = Timeline(fps=24, width=64, height=36, clips=clips)
-    bed = score(timeline, plan, SoundOptions(), tmp_path / "voices").mix.stems["ambience"]
+    bed = score(timeline, plan, SoundOptions(), tmp_path / "voices", tmp_path / "mix").mix.stem("ambience")
     full, after = _rms(bed, 1.2, 1.5), _rms(bed, 2.6, 2.9)  # the cut is at 2.0 s; the window is 0.5 s
     assert after < full / 4  # the storm is behind the wall
     middle = _rms(bed, 1.99, 2.01)
@@ -144,3 +144,19 @@ def test_a_soundtrack_is_kept_by_what_it_is_made_of(takes: list[Path], tmp_path:
     other = timeline.model_copy(update={"subtitles": (cue.model_copy(update={"text": "Hold on."}),)})
     assert scored(other, plan, options, tmp_path / "w3", tmp_path / "cache")[1].folder != first.folder
     assert len(log.read_text().splitlines()) == 2 and not list((tmp_path / "cache").glob(".mix-*"))
+
+
+def test_a_killed_scorings_half_made_mix_is_swept(takes: list[Path], tmp_path: Path) -> None:
+    import subprocess
+
+    from engine.cutting.assemble import AssembleOptions
+    from engine.cutting.scoring import scored
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid whose process is gone, as after a SIGKILL mid-mix
+    cache = tmp_path / "cache"
+    (cache / f".mix-{dead.pid}-x1" / ".raw").mkdir(parents=True)
+    live = cache / ".mix-1-x2"  # pid 1 is alive: another process's scoring stays
+    live.mkdir()
+    scored(*_cut(takes), AssembleOptions(), tmp_path / "w", cache)
+    assert [p.name for p in cache.glob(".mix-*")] == [live.name]
