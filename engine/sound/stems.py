@@ -18,9 +18,8 @@ from engine.sound.ambience import ambience_bed
 from engine.sound.loudness import Meter
 from engine.sound.mix import Stem
 from engine.sound.tracks import decode_audio, decode_to, stereo
-from film import Physics, Scene
+from film import Physics, Scene, stable_hash
 
-BED_LOOP_S, LOOP_FADE_S = 60.0, 1.0
 MUSIC_LUFS = -22.0
 
 
@@ -53,41 +52,63 @@ class Run:
 
 
 class Beds:
-    """The ambience stem: one bed per run, synthesised when the reels reach it, let go after."""
+    """The ambience stem: each run's bed, synthesised a piece at a time as the reels reach it
+    (see `piece`), each piece let go once the reels have passed it."""
 
     def __init__(self, runs: Sequence[Run]) -> None:
         self.runs = sorted(runs, key=lambda r: r.a)
-        self._bodies: dict[int, np.ndarray] = {}
+        self._pieces: dict[tuple[int, int], np.ndarray] = {}
 
     def window(self, a: int, b: int) -> np.ndarray:
         out = np.zeros((b - a, 2), np.float32)
         for k, run in enumerate(self.runs):
             lo, hi = max(a, run.a), min(b, run.b)
-            if lo >= hi:
+            if lo < hi:
+                envelope = fades(run.b - run.a, run.fade_in, run.fade_out, lo - run.a, hi - run.a)
+                out[lo - a : hi - a] += self._bed(k, lo - run.a, hi - run.a) * envelope[:, None]
+        self._pieces = {
+            key: x for key, x in self._pieces.items() if self.runs[key[0]].a + _span(key[1])[1] > b
+        }
+        return out
+
+    def _bed(self, k: int, lo: int, hi: int) -> np.ndarray:
+        """Samples lo to hi of run k's bed: each piece, cross-faded into the next over its tail."""
+        run, out = self.runs[k], np.zeros((hi - lo, 2), np.float32)
+        n = run.b - run.a
+        for j in range(max(0, (lo - FADE) // PIECE), (hi - 1) // PIECE + 1):
+            start, end = _span(j)
+            a, b = max(lo, start), min(hi, end, n)
+            if a >= b:
                 continue
-            if k not in self._bodies:
-                self._bodies[k] = bed(run.scene, run.physics, run.b - run.a, run.seed)
-            body = self._bodies[k]
-            at = np.arange(lo - run.a, hi - run.a)
-            envelope = fades(run.b - run.a, run.fade_in, run.fade_out, lo - run.a, hi - run.a)
-            out[lo - a : hi - a] += body[at % len(body)] * envelope[:, None]
-        self._bodies = {k: body for k, body in self._bodies.items() if self.runs[k].b > b}
+            if (k, j) not in self._pieces:
+                self._pieces[(k, j)] = piece(run.scene, run.physics, min(end, n) - start, run.seed, j)
+            x = self._pieces[(k, j)][a - start : b - start]
+            at = np.arange(a, b)
+            if j:  # rising over the first FADE samples, where piece j - 1 falls
+                rise = np.minimum(1.0, (at - start + 0.5) / FADE)
+                x = x * np.sin(0.5 * np.pi * rise).astype(np.float32)[:, None]
+            if end - FADE < n:  # piece j + 1 follows: fall under it
+                tail = np.clip((at - (end - FADE) + 0.5) / FADE, 0.0, 1.0)
+                x = x * np.cos(0.5 * np.pi * tail).astype(np.float32)[:, None]
+            out[a - lo : b - lo] += x
         return out
 
 
-def bed(scene: Scene, physics: Physics, n: int, seed: int) -> np.ndarray:
-    """A scene's bed for a run of n samples: synthesised whole up to BED_LOOP_S; a longer run
-    plays a loop of that length, its end cross-faded (equal power) into its start, so memory
-    stays bounded for a half-hour scene and no one hears a minute of rain repeat."""
-    loop = round(BED_LOOP_S * SAMPLE_RATE)
-    if n <= loop:
-        return ambience_bed(scene, physics, n / SAMPLE_RATE, seed)[:n]
-    fade = round(LOOP_FADE_S * SAMPLE_RATE)
-    piece = ambience_bed(scene, physics, (loop + fade) / SAMPLE_RATE, seed)[: loop + fade]
-    rise = np.sin(0.5 * np.pi * (np.arange(fade) + 0.5) / fade).astype(np.float32)[:, None]
-    body = piece[:loop].copy()
-    body[:fade] = body[:fade] * rise + piece[loop : loop + fade] * np.sqrt(1.0 - rise**2)  # seamless wrap
-    return body
+PIECE_S, FADE_S = 20.0, 1.0
+PIECE, FADE = round(PIECE_S * SAMPLE_RATE), round(FADE_S * SAMPLE_RATE)
+"""A bed is synthesised in pieces of PIECE samples, each running FADE more to cross into the next."""
+
+
+def _span(j: int) -> tuple[int, int]:
+    """The samples of a run's bed that piece j covers (its cross-fade tail included)."""
+    return j * PIECE, (j + 1) * PIECE + FADE
+
+
+def piece(scene: Scene, physics: Physics, n: int, seed: int, j: int) -> np.ndarray:
+    """Piece j of a scene's bed, n samples: each piece is drawn from its own seed, so a long
+    bed never repeats, and its memory is one piece's, however long the scene."""
+    drawn = seed if not j else int(stable_hash({"bed": seed, "piece": j})[:8], 16)
+    return ambience_bed(scene, physics, n / SAMPLE_RATE, drawn)[:n]
 
 
 def fades(n: int, fade_in: int, fade_out: int, lo: int = 0, hi: int | None = None) -> np.ndarray:

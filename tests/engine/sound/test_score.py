@@ -88,16 +88,22 @@ def test_cues_hold_their_speech_and_one_that_was_overrun_waits(takes: list[Path]
     assert [s.character_id for s in found.spoken] == ["maya", "otto"]
 
 
-def test_a_bed_longer_than_one_synthesis_loops_without_a_seam(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stems, "BED_LOOP_S", 2.0)
+def test_a_long_bed_goes_on_in_pieces_without_a_seam_or_a_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stems, "PIECE", 2 * RATE)
+    monkeypatch.setattr(stems, "FADE", RATE // 4)
     rain = Physics(weather=Weather.rain)
-    bed = stems.Beds([stems.Run(0, 5 * RATE, 0, 0, SCENE, rain, 3)]).window(0, 5 * RATE)
+    run = stems.Run(0, 5 * RATE, 0, 0, SCENE, rain, 3)
+    bed = stems.Beds([run]).window(0, 5 * RATE)
     assert bed.shape == (5 * RATE, 2)
-    wrap = 2 * RATE
-    jump = np.abs(bed[wrap] - bed[wrap - 1]).max()
     steps = np.abs(np.diff(bed[: 2 * RATE], axis=0)).max(axis=1)
-    assert jump <= np.percentile(steps, 99.9)  # no click where the loop wraps
-    assert np.array_equal(bed[wrap : wrap + 100], bed[:100])  # it does loop
+    for seam in (2 * RATE, 4 * RATE):
+        assert np.abs(bed[seam] - bed[seam - 1]).max() <= np.percentile(steps, 99.9)  # no click
+    levels = [_rms(bed, t, t + 0.5) for t in (0.5, 2.1, 2.5, 4.1)]  # in and across the cross-fades
+    assert max(levels) / min(levels) < 1.3
+    assert not np.allclose(bed[2 * RATE : 2 * RATE + 100], bed[:100])  # a new piece, not a loop
+    reels = stems.Beds([run])
+    cut = round(1.3 * RATE)
+    assert np.array_equal(np.vstack([reels.window(0, cut), reels.window(cut, 5 * RATE)]), bed)
 
 
 @pytest.mark.parametrize("kind", ["crossfade", "dip_to_black", "cut"])
