@@ -18,6 +18,7 @@ the library's atomic keep, and a driver that dies resumes from its checkpoint.
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -169,11 +170,11 @@ class Fleet:
 
         if ray.is_initialized():
             return
-        quiet = {"log_to_driver": False, "logging_level": "ERROR"}  # the run's own progress says enough
+        # quiet: the run's own progress says enough
         if self.options.address:
-            ray.init(address=self.options.address, **quiet)
+            ray.init(address=self.options.address, log_to_driver=False, logging_level=logging.ERROR)
         else:
-            ray.init(include_dashboard=False, **quiet)
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
             self._started_ray = True
 
     # -- one shot -------------------------------------------------------------------------------
