@@ -14,7 +14,9 @@ pytest.importorskip("ray")
 
 
 def _raylets() -> int:
-    found = subprocess.run(["pgrep", "-c", "-f", "raylet"], capture_output=True, text=True)
+    """Ray's node processes on this machine: the raylet and its agents."""
+    found = subprocess.run(["pgrep", "-c", "-f", "raylet|ray::DashboardAgent|ray::RuntimeEnvAgent"],
+                           capture_output=True, text=True)  # fmt: skip
     return int(found.stdout.strip() or 0)
 
 
