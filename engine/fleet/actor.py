@@ -5,6 +5,7 @@ for the driver to read while the shot draws, and a cancelled job stops at its ne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -22,9 +23,10 @@ class RenderActor:
     """Wrapped by `ray.remote` in the pool, with threads enough to answer `progress` and
     `cancel` while `render` runs."""
 
-    def __init__(self, engine: str, options: Any, pool: str) -> None:
+    def __init__(self, engine: str, options: Any, pool: str, cores: int = 0, slot: int = 0) -> None:
         from engine import renderer_for
 
+        self.cores = pin(cores, slot) if cores else None
         self.renderer = renderer_for(engine, options)
         self.pool = pool
         self.folder = Path(tempfile.mkdtemp(prefix="storyreel-actor-"))
@@ -36,6 +38,8 @@ class RenderActor:
     def render(self, spec_json: str, job: str, carried: dict[str, bytes]) -> Drawn:
         """Render one spec, its conditioning files `carried` by content hash; returns the take
         (as JSON data), its files' bytes by name, and which file each of the take's extras is."""
+        if self.cores:
+            os.sched_setaffinity(0, self.cores)  # this thread too, and the encoders it starts
         work = Path(tempfile.mkdtemp(dir=self.folder))
         spec = rehomed(RenderSpec.model_validate_json(spec_json), carried, work)
 
@@ -71,7 +75,21 @@ class RenderActor:
 
     def whoami(self) -> dict[str, Any]:
         """Which process this actor is and what it has rendered, in order (for routing checks)."""
-        return {"pid": os.getpid(), "pool": self.pool, "rendered": list(self.rendered)}
+        cores = sorted(os.sched_getaffinity(0))
+        return {"pid": os.getpid(), "pool": self.pool, "rendered": list(self.rendered), "cores": cores}
+
+
+def pin(count: int, slot: int) -> set[int]:
+    """Pin this process (every thread it has, and so what they start) to `count` of the cores it
+    may use, the `slot`-th such group: Ray's CPUs are only counted, so without this an actor
+    holding one CPU would draw and encode on all of them and two actors would fight."""
+    allowed = sorted(os.sched_getaffinity(0))
+    start = slot * count % len(allowed)
+    cores = {allowed[(start + k) % len(allowed)] for k in range(min(count, len(allowed)))}
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(task.name), cores)
+    return cores
 
 
 def conditioning_files(spec: RenderSpec) -> dict[str, bytes]:

@@ -143,7 +143,7 @@ class Fleet:
     def _pool(self, model: str) -> _Pool:
         if model not in self._pools:
             self._connect()
-            self._pools[model] = _Pool([_Seat(self._spawn(model)) for _ in range(self.options.actors)])
+            self._pools[model] = _Pool([_Seat(self._spawn(model, k)) for k in range(self.options.actors)])
         return self._pools[model]
 
     def _replace(self, spec: RenderSpec, lost: _Seat) -> None:
@@ -153,10 +153,11 @@ class Fleet:
             lost.alive = False
             ray.kill(lost.actor)
             pool = self._pools[self._key(spec)]
-            pool.seats[pool.seats.index(lost)] = _Seat(self._spawn(self._key(spec)))
+            slot = pool.seats.index(lost)
+            pool.seats[slot] = _Seat(self._spawn(self._key(spec), slot))
             self._free.notify_all()
 
-    def _spawn(self, model: str) -> Any:
+    def _spawn(self, model: str, slot: int) -> Any:
         import ray
 
         gpu = self.engine in GPU_ENGINES
@@ -166,7 +167,8 @@ class Fleet:
             max_concurrency=self.options.in_flight + 2,  # progress and cancel answer mid-render
             max_restarts=0,
         )
-        return remote.remote(self.engine, self.engine_options, model)
+        cores = 0 if gpu or not self.options.pin else max(1, round(self.options.cpus))
+        return remote.remote(self.engine, self.engine_options, model, cores, slot)
 
     def _connect(self) -> None:
         import ray

@@ -162,3 +162,16 @@ def test_a_cancelled_shot_stops_on_its_actor(cluster: Any, tmp_path: Path) -> No
         assert _who(fleet, "previz")[0]["rendered"] == ["S02"]  # the same actor, stopped and still warm
     finally:
         fleet.close()
+
+
+def test_cpu_actors_each_hold_cores_of_their_own(cluster: Any, tmp_path: Path) -> None:
+    """Ray only counts CPUs; a previz actor holding one is pinned to one, so two never fight."""
+    fleet = Fleet("previz", None, FleetOptions(actors=2, cpus=1))
+    try:
+        fleet.render(make_spec(make_shot("S01", frames=12), size=(160, 90)), tmp_path / "S01.mp4")
+        held = [set(w["cores"]) for w in _who(fleet, "previz")]
+        assert [len(cores) for cores in held] == [1, 1]
+        if len(os.sched_getaffinity(0)) > 1:
+            assert not held[0] & held[1]
+    finally:
+        fleet.close()
