@@ -18,7 +18,6 @@ the library's atomic keep, and a driver that dies resumes from its checkpoint.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import uuid
@@ -27,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.fleet.actor import RenderActor, conditioning_files
+from engine.fleet.node import stop_local_ray, sweep_orphans
 from engine.fleet.options import FleetOptions
 from film import RenderFailure, RenderSpec, Take
 from film.files import write_atomic
 from film.studio import ProgressFn, Renderer
 
-AGENT_GRACE_S = 5.0
-"""How long the local Ray's processes get to exit on their own after shutdown before they are killed."""
 GPU_ENGINES = ("diffusion",)
 """Engines whose actors hold a GPU each; the others (previz draws on CPUs, ComfyUI waits on its
 server) hold CPUs."""
@@ -101,7 +99,7 @@ class Fleet:
                 ray.kill(seat.actor)
         self._pools.clear()
         if self._started_ray and ray.is_initialized():
-            _stop_local_ray()
+            stop_local_ray()
 
     def actors(self, model: str) -> list[Any]:
         """The live actors of a model's pool (tests and the bench look inside)."""
@@ -179,6 +177,7 @@ class Fleet:
         if self.options.address:
             ray.init(address=self.options.address, log_to_driver=False, logging_level=logging.ERROR)
         else:
+            sweep_orphans()  # what a killed run's Ray left behind
             ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
             self._started_ray = True
 
@@ -205,41 +204,6 @@ class Fleet:
             seat.actor.cancel.remote(job)
             raise
         return _landed(Take.model_validate(data), files, extras, dest)
-
-
-def _stop_local_ray() -> None:
-    """Shut down the Ray this process started, and end its node's agents too: the dashboard and
-    runtime-env agents see their raylet die but can stay up as orphans (re-parented, so not our
-    descendants any more; they are known by the raylet their environment names), a leak per run."""
-    import psutil
-    import ray
-
-    ours = psutil.Process().children(recursive=True)
-    raylets = {str(p.pid) for p in ours if _name(p) == "raylet"}
-    ray.shutdown()
-    agents = [p for p in psutil.process_iter() if _name(p).startswith("ray::") and _raylet_of(p) in raylets]
-    _, alive = psutil.wait_procs([*ours, *agents], timeout=AGENT_GRACE_S)
-    for process in alive:
-        with contextlib.suppress(psutil.Error):
-            process.kill()
-
-
-def _name(process: Any) -> str:
-    import psutil
-
-    with contextlib.suppress(psutil.Error):
-        return str(process.name())
-    return ""
-
-
-def _raylet_of(process: Any) -> str | None:
-    """The raylet a Ray process belongs to, from its environment as it started (read from /proc:
-    the agents retitle themselves over the copy psutil would read)."""
-    with contextlib.suppress(OSError):
-        for entry in Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0"):
-            if entry.startswith(b"RAY_RAYLET_PID="):
-                return entry.split(b"=", 1)[1].decode()
-    return None
 
 
 class _ActorLost(Exception):
