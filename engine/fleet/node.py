@@ -21,15 +21,15 @@ def stop_local_ray() -> None:
     ours = psutil.Process().children(recursive=True)
     raylets = {str(p.pid) for p in ours if _name(p) == "raylet"}
     ray.shutdown()
-    agents = [p for p in psutil.process_iter() if _name(p).startswith("ray::") and _raylet_of(p) in raylets]
-    _end([*ours, *agents])
+    agents = [p for p in psutil.process_iter() if _raylet_of(p) in raylets]  # by environment: one still
+    _end([*ours, *agents])  # starting up has no `ray::` title yet
 
 
 def sweep_orphans() -> None:
     """End the Ray processes whose raylet is gone (a run killed with its Ray still up)."""
     import psutil
 
-    _end([p for p in psutil.process_iter() if _name(p).startswith("ray::") and not _alive(_raylet_of(p))])
+    _end([p for p in psutil.process_iter() if (r := _raylet_of(p)) is not None and not _alive(r)])
 
 
 def _end(processes: list[Any]) -> None:

