@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,14 @@ def pin(count: int, slot: int) -> set[int]:
 def conditioning_files(spec: RenderSpec) -> dict[str, bytes]:
     """The bytes of every file a spec is conditioned on, by content hash (sent with the spec, so
     an actor on another machine has them)."""
-    return {ref.sha256: Path(ref.path).read_bytes() for ref in _refs(spec.conditioning)}
+    found: dict[str, bytes] = {}
+
+    def read(ref: MediaRef) -> MediaRef:
+        found[ref.sha256] = Path(ref.path).read_bytes()
+        return ref
+
+    _each_ref(spec.conditioning, read)
+    return found
 
 
 def rehomed(spec: RenderSpec, carried: dict[str, bytes], folder: Path) -> RenderSpec:
@@ -108,20 +116,15 @@ def rehomed(spec: RenderSpec, carried: dict[str, bytes], folder: Path) -> Render
             local.write_bytes(carried[ref.sha256])
         return ref.model_copy(update={"path": str(local)})
 
+    return spec.model_copy(update={"conditioning": _each_ref(spec.conditioning, here)})
+
+
+def _each_ref(conditioning: Conditioning, change: Callable[[MediaRef], MediaRef]) -> Conditioning:
+    """`conditioning` with `change` applied to every file it refers to (single or in a tuple)."""
     update: dict[str, Any] = {}
-    for name, value in spec.conditioning:
+    for name, value in conditioning:
         if isinstance(value, MediaRef):
-            update[name] = here(value)
-        elif isinstance(value, tuple) and value and isinstance(value[0], MediaRef):
-            update[name] = tuple(here(ref) for ref in value)
-    return spec.model_copy(update={"conditioning": spec.conditioning.model_copy(update=update)})
-
-
-def _refs(conditioning: Conditioning) -> list[MediaRef]:
-    found: list[MediaRef] = []
-    for _, value in conditioning:
-        if isinstance(value, MediaRef):
-            found.append(value)
-        elif isinstance(value, tuple):
-            found.extend(ref for ref in value if isinstance(ref, MediaRef))
-    return found
+            update[name] = change(value)
+        elif isinstance(value, tuple) and any(isinstance(v, MediaRef) for v in value):
+            update[name] = tuple(change(v) if isinstance(v, MediaRef) else v for v in value)
+    return conditioning.model_copy(update=update)

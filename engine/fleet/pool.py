@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +46,6 @@ class _Seat:
     alive: bool = True
 
 
-@dataclass
-class _Pool:
-    seats: list[_Seat] = field(default_factory=list)
-
-
 class Fleet:
     """A Renderer whose renders run on Ray actors (see the module's docstring)."""
 
@@ -61,7 +56,7 @@ class Fleet:
         self.engine_options = engine_options
         self.options = options or FleetOptions()
         self._local: Renderer = renderer_for(engine, engine_options)  # resolves specs; loads no model
-        self._pools: dict[str, _Pool] = {}
+        self._pools: dict[str, list[_Seat]] = {}  # model -> its pool's seats
         self._chains: dict[int, _Seat] = {}  # thread -> the seat its chain is on
         self._free = threading.Condition()
         self._started_ray = False
@@ -95,7 +90,7 @@ class Fleet:
         import ray
 
         for pool in self._pools.values():
-            for seat in pool.seats:
+            for seat in pool:
                 ray.kill(seat.actor)
         self._pools.clear()
         if self._started_ray and ray.is_initialized():
@@ -104,7 +99,7 @@ class Fleet:
     def actors(self, model: str) -> list[Any]:
         """The live actors of a model's pool (tests and the bench look inside)."""
         pool = self._pools.get(model)
-        return [seat.actor for seat in pool.seats if seat.alive] if pool else []
+        return [seat.actor for seat in pool or () if seat.alive]
 
     # -- seats ----------------------------------------------------------------------------------
 
@@ -119,12 +114,12 @@ class Fleet:
             pool = self._pool(self._key(spec))
             chained = self._chains.get(me) if spec.conditioning.first_frame is not None else None
             while True:
-                if chained is not None and chained.alive and chained in pool.seats:
+                if chained is not None and chained.alive and chained in pool:
                     seat = chained
                     if seat.busy < self.options.in_flight:
                         break
                 else:
-                    open_ = [s for s in pool.seats if s.alive and s.busy < self.options.in_flight]
+                    open_ = [s for s in pool if s.alive and s.busy < self.options.in_flight]
                     if open_:
                         seat = min(open_, key=lambda s: s.busy)
                         break
@@ -138,10 +133,10 @@ class Fleet:
             seat.busy -= 1
             self._free.notify_all()
 
-    def _pool(self, model: str) -> _Pool:
+    def _pool(self, model: str) -> list[_Seat]:
         if model not in self._pools:
             self._connect()
-            self._pools[model] = _Pool([_Seat(self._spawn(model, k)) for k in range(self.options.actors)])
+            self._pools[model] = [_Seat(self._spawn(model, k)) for k in range(self.options.actors)]
         return self._pools[model]
 
     def _replace(self, spec: RenderSpec, lost: _Seat) -> None:
@@ -151,8 +146,8 @@ class Fleet:
             lost.alive = False
             ray.kill(lost.actor)
             pool = self._pools[self._key(spec)]
-            slot = pool.seats.index(lost)
-            pool.seats[slot] = _Seat(self._spawn(self._key(spec), slot))
+            slot = pool.index(lost)
+            pool[slot] = _Seat(self._spawn(self._key(spec), slot))
             self._free.notify_all()
 
     def _spawn(self, model: str, slot: int) -> Any:
